@@ -1,0 +1,155 @@
+#include "cli/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+
+#include "cli/age.hpp"
+
+namespace cli {
+
+namespace {
+
+constexpr int kMaxKeep = 1'000'000;  // far beyond any bucket; guards the int parse
+
+const char* kDescription =
+    "Prunes old deployment folders from an S3 bucket: keeps the newest N folders under\n"
+    "s3://BUCKET/ROOT/ and deletes every object of the others.";
+
+const char* kExamples =
+    "\nExamples:\n"
+    "  s3-cleanup s3://site --keep 5 --dry-run        show what would be kept and deleted\n"
+    "  s3-cleanup s3://site --keep 5 --yes            delete all but the 5 newest\n"
+    "  s3-cleanup s3://site/apps/web/ -k 3 --older-than 30d --protect 'release-*'\n"
+    "  s3-cleanup s3://site -k 10 --output json --dry-run | jq .summary\n"
+    "\nExit codes: 0 done, 1 failed (S3, network, credentials), 2 bad usage.\n";
+
+std::optional<int> parse_keep(const std::string& text) {
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+void setup(CLI::App& app, RawOptions& raw) {
+    app.description(kDescription);
+    app.footer(kExamples);
+    app.set_version_flag("--version", std::string("s3-cleanup ") + S3_CLEANUP_VERSION);
+    app.add_option("url", raw.url, "s3://BUCKET[/ROOT/]: the folder that holds the deployments")
+        ->required();
+    // Numbers, ages and times are taken as text and checked by validate(), so
+    // every bad value gets the same kind of message.
+    app.add_option("-k,--keep", raw.keep, "keep the N newest deployments (N >= 1)")->required();
+    app.add_option("--older-than", raw.older_than,
+                   "past the N newest, delete only those last written more than AGE ago "
+                   "(45m, 36h, 30d, 2w)");
+    app.add_option("--before", raw.before,
+                   "past the N newest, delete only those last written before TIME "
+                   "(RFC 3339, 2026-01-31T00:00:00Z)");
+    app.add_option("--protect", raw.protect,
+                   "never delete deployments whose name matches this shell glob (repeatable)");
+    app.add_option("--sort-by", raw.sort_by, "what newest means: newest | oldest | name")
+        ->capture_default_str();
+    app.add_flag("--dry-run", raw.dry_run, "print the plan, delete nothing");
+    app.add_flag("-y,--yes", raw.yes, "delete without asking");
+    app.add_option("--output", raw.output, "text | json")->capture_default_str();
+    app.add_option("--endpoint-url", raw.endpoint_url, "S3 endpoint (MinIO, Ceph, ...)");
+    app.add_option("--region", raw.region, "AWS region of the bucket");
+    app.add_option("--profile", raw.profile, "profile from ~/.aws/config and ~/.aws/credentials");
+}
+
+}  // namespace
+
+std::optional<s3::TimePoint> Options::cutoff(s3::TimePoint now) const {
+    if (before) return before;
+    if (older_than) return now - std::chrono::duration_cast<std::chrono::milliseconds>(*older_than);
+    return std::nullopt;
+}
+
+std::variant<Options, UsageError> validate(const RawOptions& raw) {
+    Options options;
+    auto url = parse_s3_url(raw.url);
+    if (auto* error = std::get_if<UsageError>(&url)) return *error;
+    options.url = std::get<S3Url>(url);
+
+    auto keep = parse_keep(raw.keep);
+    if (!keep || *keep < 1 || *keep > kMaxKeep) {
+        return UsageError{"--keep must be a whole number from 1 to " + std::to_string(kMaxKeep) +
+                          ", got '" + raw.keep + "'"};
+    }
+    options.keep = *keep;
+
+    if (raw.older_than && raw.before) {
+        return UsageError{"--older-than and --before cannot be used together"};
+    }
+    if (raw.older_than) {
+        options.older_than = parse_age(*raw.older_than);
+        if (!options.older_than) {
+            return UsageError{"--older-than '" + *raw.older_than +
+                              "' is not an age like 45m, 36h, 30d or 2w"};
+        }
+    }
+    if (raw.before) {
+        options.before = parse_time(*raw.before);
+        if (!options.before) {
+            return UsageError{"--before '" + *raw.before +
+                              "' is not an RFC 3339 time like 2026-01-31T00:00:00Z"};
+        }
+    }
+    for (const auto& glob : raw.protect) {
+        if (glob.empty()) return UsageError{"--protect needs a non-empty glob"};
+        if (glob.find('/') != std::string::npos) {
+            return UsageError{"--protect '" + glob +
+                              "' contains '/': it matches deployment names, not paths"};
+        }
+    }
+    options.protect = raw.protect;
+
+    if (raw.sort_by == "newest") options.sort_by = retention::SortBy::kNewest;
+    else if (raw.sort_by == "oldest") options.sort_by = retention::SortBy::kOldest;
+    else if (raw.sort_by == "name") options.sort_by = retention::SortBy::kName;
+    else return UsageError{"--sort-by must be newest, oldest or name, got '" + raw.sort_by + "'"};
+
+    if (raw.output == "text") options.output = OutputFormat::kText;
+    else if (raw.output == "json") options.output = OutputFormat::kJson;
+    else return UsageError{"--output must be text or json, got '" + raw.output + "'"};
+
+    auto non_empty = [](const std::optional<std::string>& value, const char* flag,
+                        std::string& out) -> std::optional<UsageError> {
+        if (!value) return std::nullopt;
+        if (value->empty()) return UsageError{std::string(flag) + " must not be empty"};
+        out = *value;
+        return std::nullopt;
+    };
+    if (auto e = non_empty(raw.endpoint_url, "--endpoint-url", options.endpoint_url)) return *e;
+    if (auto e = non_empty(raw.region, "--region", options.region)) return *e;
+    if (auto e = non_empty(raw.profile, "--profile", options.profile)) return *e;
+    if (!options.endpoint_url.empty() && options.endpoint_url.rfind("http://", 0) != 0 &&
+        options.endpoint_url.rfind("https://", 0) != 0) {
+        return UsageError{"--endpoint-url '" + options.endpoint_url +
+                          "' must start with http:// or https://"};
+    }
+    options.dry_run = raw.dry_run;
+    options.yes = raw.yes;
+    return options;
+}
+
+ParseOutcome parse_command_line(int argc, const char* const* argv) {
+    CLI::App app{"", "s3-cleanup"};
+    RawOptions raw;
+    setup(app, raw);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        return ExitNow{0, app.help()};
+    } catch (const CLI::CallForVersion&) {
+        return ExitNow{0, std::string("s3-cleanup ") + S3_CLEANUP_VERSION + "\n"};
+    } catch (const CLI::ParseError& error) {
+        return UsageError{error.what()};
+    }
+    auto validated = validate(raw);
+    if (auto* error = std::get_if<UsageError>(&validated)) return *error;
+    return std::get<Options>(validated);
+}
+
+}  // namespace cli

@@ -1,0 +1,122 @@
+#include "cli/plan_output.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace cli {
+
+std::string human_bytes(std::uint64_t bytes) {
+    constexpr std::array kUnits{"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    if (bytes < 1024) return std::to_string(bytes) + " B";
+    double value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    while (value >= 1024 && unit + 1 < kUnits.size()) {
+        value /= 1024;
+        ++unit;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, value < 10 ? "%.1f %s" : "%.0f %s", value, kUnits[unit]);
+    return buf;
+}
+
+std::string thousands(std::uint64_t value) {
+    std::string digits = std::to_string(value);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string printable(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+void print_plan_text(std::ostream& out, const retention::Plan& plan) {
+    out << "Plan for s3://" << printable(plan.bucket) << "/" << printable(plan.root) << ": keep "
+        << plan.policy.keep << " newest by " << retention::to_string(plan.policy.sort_by);
+    if (plan.policy.cutoff) {
+        out << ", delete only those last written before " << s3::format_timestamp(*plan.policy.cutoff);
+    }
+    out << "\n";
+    if (plan.decisions.empty()) {
+        out << "No deployments found under s3://" << printable(plan.bucket) << "/"
+            << printable(plan.root) << "\n";
+    } else {
+        std::size_t name_width = 10;
+        for (const auto& d : plan.decisions) {
+            name_width = std::max(name_width, printable(d.deployment.name).size());
+        }
+        name_width = std::min<std::size_t>(name_width, 60);
+        char line[512];
+        auto row = [&](const std::string& name, const std::string& when, const std::string& objects,
+                       const std::string& size, const std::string& action,
+                       const std::string& reason) {
+            std::snprintf(line, sizeof line, "%-*s  %-20s  %9s  %10s  %-6s  %s\n",
+                          static_cast<int>(name_width), name.c_str(), when.c_str(), objects.c_str(),
+                          size.c_str(), action.c_str(), reason.c_str());
+            out << line;
+        };
+        const bool by_oldest = plan.policy.sort_by == retention::SortBy::kOldest;
+        row("DEPLOYMENT", by_oldest ? "OLDEST OBJECT" : "LAST WRITTEN", "OBJECTS", "SIZE", "ACTION",
+            "REASON");
+        for (const auto& d : plan.decisions) {
+            const auto& dep = d.deployment;
+            std::string action = d.action == retention::Action::kKeep ? "KEEP" : "DELETE";
+            row(printable(dep.name), s3::format_timestamp(by_oldest ? dep.oldest : dep.newest),
+                thousands(dep.objects), human_bytes(dep.bytes), action,
+                retention::to_string(d.reason));
+        }
+    }
+    const auto& s = plan.summary;
+    out << "Summary: " << s.deployments << " deployments, keep " << s.keep << ", delete "
+        << s.remove << " (" << thousands(s.objects_to_delete) << " objects, "
+        << human_bytes(s.bytes_to_delete) << ")\n";
+}
+
+nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
+    using json = nlohmann::ordered_json;
+    json policy{{"keep", plan.policy.keep},
+                {"cutoff", plan.policy.cutoff ? json(s3::format_timestamp(*plan.policy.cutoff))
+                                              : json(nullptr)},
+                {"protect", plan.policy.protect},
+                {"sort_by", retention::to_string(plan.policy.sort_by)}};
+    json deployments = json::array();
+    for (const auto& d : plan.decisions) {
+        const auto& dep = d.deployment;
+        deployments.push_back({{"name", dep.name},
+                               {"prefix", dep.prefix},
+                               {"objects", dep.objects},
+                               {"bytes", dep.bytes},
+                               {"newest", s3::format_timestamp(dep.newest)},
+                               {"oldest", s3::format_timestamp(dep.oldest)},
+                               {"action", retention::to_string(d.action)},
+                               {"reason", retention::to_string(d.reason)}});
+    }
+    const auto& s = plan.summary;
+    return json{{"bucket", plan.bucket},
+                {"root", plan.root},
+                {"dry_run", dry_run},
+                {"policy", policy},
+                {"deployments", deployments},
+                {"summary",
+                 {{"deployments", s.deployments},
+                  {"keep", s.keep},
+                  {"delete", s.remove},
+                  {"objects_to_delete", s.objects_to_delete},
+                  {"bytes_to_delete", s.bytes_to_delete}}}};
+}
+
+}  // namespace cli

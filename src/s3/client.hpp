@@ -1,0 +1,84 @@
+// A small S3 client: the few calls s3-cleanup makes, signed with SigV4, sent
+// through the HttpTransport seam. Errors come out as S3Error.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/http.hpp"
+#include "s3/error.hpp"
+#include "s3/sigv4.hpp"
+#include "s3/xml.hpp"
+
+namespace s3 {
+
+// ListObjectsV2 returns at most 1000 keys a page whatever max-keys asks for.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+inline constexpr int kListPageMaxKeys = 1000;
+
+struct Endpoint {
+    std::string scheme = "https";
+    std::string host;           // host[:port]
+    std::string base_path;      // path of a custom endpoint, without trailing '/'
+    bool path_style = false;    // bucket in the path rather than the host
+};
+
+// Where requests for `bucket` go. An empty endpoint_url means AWS itself.
+// Throws std::invalid_argument for an endpoint URL that is not http(s).
+Endpoint resolve_endpoint(const std::string& endpoint_url, const std::string& region,
+                          const std::string& bucket);
+
+struct ClientConfig {
+    std::string bucket;
+    std::string region;
+    Endpoint endpoint;
+    sigv4::Credentials credentials;
+};
+
+struct RequestCounts {
+    std::atomic<long> list{0};
+    std::atomic<long> del{0};
+    std::atomic<long> other{0};
+};
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+class Client {
+public:
+    Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transport,
+           Clock clock = [] { return std::chrono::system_clock::now(); });
+
+    // One ListObjectsV2 page, always with encoding-type=url so that any key,
+    // control characters included, survives the XML.
+    ListPage list_objects_v2(const std::string& prefix, const std::string& delimiter,
+                             const std::string& continuation_token,
+                             int max_keys = kListPageMaxKeys);
+
+    // DeleteObjects in Quiet mode: only failures come back.
+    DeleteResult delete_objects(const std::vector<std::string>& keys);
+    void delete_object(const std::string& key);
+
+    const ClientConfig& config() const { return config_; }
+    const RequestCounts& counts() const { return counts_; }
+
+private:
+    net::HttpResponse execute(const std::string& method, const std::string& key,
+                              std::vector<std::pair<std::string, std::string>> query,
+                              std::string body,
+                              std::vector<std::pair<std::string, std::string>> extra_headers);
+
+    ClientConfig config_;
+    std::shared_ptr<net::HttpTransport> transport_;
+    Clock clock_;
+    RequestCounts counts_;
+};
+
+// "20261120T140300Z" for a time point.
+std::string amz_date(std::chrono::system_clock::time_point when);
+
+}  // namespace s3

@@ -1,0 +1,114 @@
+#include "s3/error.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace s3 {
+
+namespace {
+
+struct CodeClass {
+    std::string_view code;
+    ErrorKind kind;
+};
+
+// S3 error codes: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+constexpr std::array kCodeTable{
+    CodeClass{"NoSuchBucket", ErrorKind::kNotFound},
+    CodeClass{"NoSuchKey", ErrorKind::kNotFound},
+    CodeClass{"NoSuchVersion", ErrorKind::kNotFound},
+    CodeClass{"AccessDenied", ErrorKind::kAccessDenied},
+    CodeClass{"AllAccessDisabled", ErrorKind::kAccessDenied},
+    CodeClass{"AccountProblem", ErrorKind::kAccessDenied},
+    CodeClass{"InvalidAccessKeyId", ErrorKind::kAuth},
+    CodeClass{"SignatureDoesNotMatch", ErrorKind::kAuth},
+    CodeClass{"ExpiredToken", ErrorKind::kAuth},
+    CodeClass{"InvalidToken", ErrorKind::kAuth},
+    CodeClass{"TokenRefreshRequired", ErrorKind::kAuth},
+    CodeClass{"AuthorizationHeaderMalformed", ErrorKind::kAuth},
+    CodeClass{"MissingSecurityHeader", ErrorKind::kAuth},
+    CodeClass{"InvalidBucketName", ErrorKind::kInvalid},
+    CodeClass{"InvalidArgument", ErrorKind::kInvalid},
+    CodeClass{"InvalidRequest", ErrorKind::kInvalid},
+    CodeClass{"MalformedXML", ErrorKind::kInvalid},
+    CodeClass{"InvalidDigest", ErrorKind::kInvalid},
+    CodeClass{"BadDigest", ErrorKind::kInvalid},
+    CodeClass{"PermanentRedirect", ErrorKind::kInvalid},
+    CodeClass{"SlowDown", ErrorKind::kThrottled},
+    CodeClass{"Throttling", ErrorKind::kThrottled},
+    CodeClass{"ThrottlingException", ErrorKind::kThrottled},
+    CodeClass{"RequestLimitExceeded", ErrorKind::kThrottled},
+    CodeClass{"TooManyRequests", ErrorKind::kThrottled},
+    CodeClass{"InternalError", ErrorKind::kServer},
+    CodeClass{"ServiceUnavailable", ErrorKind::kServer},
+    CodeClass{"RequestTimeout", ErrorKind::kServer},
+    CodeClass{"RequestTimeTooSkewed", ErrorKind::kServer},
+};
+
+}  // namespace
+
+const char* to_string(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::kNotFound: return "not found";
+        case ErrorKind::kAccessDenied: return "access denied";
+        case ErrorKind::kAuth: return "authentication failed";
+        case ErrorKind::kInvalid: return "invalid request";
+        case ErrorKind::kThrottled: return "throttled";
+        case ErrorKind::kServer: return "server error";
+        case ErrorKind::kTransport: return "network error";
+        case ErrorKind::kBadResponse: return "bad response";
+        case ErrorKind::kOther: return "error";
+    }
+    return "error";
+}
+
+ErrorKind classify(const std::string& code, long http_status) {
+    for (const auto& entry : kCodeTable) {
+        if (entry.code == code) return entry.kind;
+    }
+    // No known code (HEAD answers, proxies, empty bodies): fall back on the status.
+    if (http_status == 0) return ErrorKind::kTransport;
+    if (http_status == 429 || http_status == 503) return ErrorKind::kThrottled;
+    if (http_status >= 500) return ErrorKind::kServer;
+    if (http_status == 401) return ErrorKind::kAuth;
+    if (http_status == 403) return ErrorKind::kAccessDenied;
+    if (http_status == 404) return ErrorKind::kNotFound;
+    if (http_status >= 400) return ErrorKind::kInvalid;
+    return ErrorKind::kOther;
+}
+
+bool is_retryable(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::kThrottled:
+        case ErrorKind::kServer:
+        case ErrorKind::kTransport:
+        case ErrorKind::kBadResponse: return true;
+        default: return false;
+    }
+}
+
+S3Error::S3Error(ErrorKind kind_, long http_status_, std::string code_, std::string message_,
+                 std::string request_id_, std::string request_)
+    : std::runtime_error(describe(http_status_, code_, message_, request_id_, request_)),
+      kind(kind_),
+      http_status(http_status_),
+      code(std::move(code_)),
+      message(std::move(message_)),
+      request_id(std::move(request_id_)),
+      request(std::move(request_)) {}
+
+std::string S3Error::describe(long http_status, const std::string& code,
+                              const std::string& message, const std::string& request_id,
+                              const std::string& request) {
+    std::string text;
+    if (!code.empty()) text += code + ": ";
+    text += message.empty() ? std::string("no message") : message;
+    if (http_status != 0) text += " (HTTP " + std::to_string(http_status);
+    else text += " (no response";
+    if (!request_id.empty()) text += ", request id " + request_id;
+    text += ")";
+    if (!request.empty()) text += " [" + request + "]";
+    return text;
+}
+
+}  // namespace s3

@@ -1,0 +1,46 @@
+// The one error type of the S3 layer. Every failure -- an S3 error answer,
+// an HTTP status without a body, a transport failure, a response we could
+// not parse -- becomes an S3Error, classified once by classify().
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace s3 {
+
+enum class ErrorKind {
+    kNotFound,       // NoSuchBucket, NoSuchKey
+    kAccessDenied,   // AccessDenied, AllAccessDisabled
+    kAuth,           // bad keys, signatures, tokens
+    kInvalid,        // the request itself was wrong
+    kThrottled,      // SlowDown and friends: retry, slower
+    kServer,         // 5xx, InternalError: retry
+    kTransport,      // no response at all: retry
+    kBadResponse,    // a response we could not understand: retry
+    kOther,
+};
+
+const char* to_string(ErrorKind kind);
+
+// Classification of an S3 error code and HTTP status; the one table.
+ErrorKind classify(const std::string& code, long http_status);
+bool is_retryable(ErrorKind kind);
+
+struct S3Error : std::runtime_error {
+    S3Error(ErrorKind kind, long http_status, std::string code, std::string message,
+            std::string request_id, std::string request);
+
+    ErrorKind kind;
+    long http_status;     // 0 when no response arrived
+    std::string code;     // S3 error code, e.g. NoSuchBucket; empty when none
+    std::string message;  // S3's message or the transport's
+    std::string request_id;
+    std::string request;  // "GET s3://bucket/?list-type=2..." for the report
+
+private:
+    static std::string describe(long http_status, const std::string& code,
+                                const std::string& message, const std::string& request_id,
+                                const std::string& request);
+};
+
+}  // namespace s3

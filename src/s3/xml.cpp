@@ -1,0 +1,144 @@
+#include "s3/xml.hpp"
+
+#include <pugixml.hpp>
+
+#include <charconv>
+#include <sstream>
+
+namespace s3 {
+
+namespace {
+
+pugi::xml_document load(std::string_view xml, const char* what) {
+    pugi::xml_document doc;
+    auto result = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!result) {
+        throw XmlParseError{std::string(what) + ": malformed XML (" + result.description() +
+                            " at offset " + std::to_string(result.offset) + ")"};
+    }
+    return doc;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::uint64_t parse_size(const char* text) {
+    std::uint64_t value = 0;
+    std::string_view view(text);
+    auto [ptr, ec] = std::from_chars(view.data(), view.data() + view.size(), value);
+    if (ec != std::errc() || ptr != view.data() + view.size()) {
+        throw XmlParseError{"ListObjectsV2: bad Size '" + std::string(view) + "'"};
+    }
+    return value;
+}
+
+}  // namespace
+
+std::string url_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            int hi = hex_value(text[i + 1]);
+            int lo = hex_value(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(text[i]);
+    }
+    return out;
+}
+
+ListPage parse_list_objects_v2(std::string_view xml) {
+    auto doc = load(xml, "ListObjectsV2");
+    auto root = doc.child("ListBucketResult");
+    if (!root) throw XmlParseError{"ListObjectsV2: no ListBucketResult element"};
+    // With encoding-type=url every key and prefix is percent-encoded; S3 says so
+    // in the answer, and only then do we decode.
+    const bool encoded = std::string_view(root.child_value("EncodingType")) == "url";
+    auto text = [encoded](const char* raw) {
+        return encoded ? url_decode(raw) : std::string(raw);
+    };
+
+    ListPage page;
+    page.is_truncated = std::string_view(root.child_value("IsTruncated")) == "true";
+    page.next_continuation_token = root.child_value("NextContinuationToken");
+    for (auto node : root.children("Contents")) {
+        ObjectEntry entry;
+        entry.key = text(node.child_value("Key"));
+        entry.last_modified = node.child_value("LastModified");
+        entry.size = parse_size(node.child_value("Size"));
+        entry.etag = node.child_value("ETag");
+        page.objects.push_back(std::move(entry));
+    }
+    for (auto node : root.children("CommonPrefixes")) {
+        page.common_prefixes.push_back(text(node.child_value("Prefix")));
+    }
+    if (page.is_truncated && page.next_continuation_token.empty()) {
+        throw XmlParseError{"ListObjectsV2: truncated page without NextContinuationToken"};
+    }
+    return page;
+}
+
+std::optional<ErrorDocument> parse_error(std::string_view xml) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml.data(), xml.size())) return std::nullopt;
+    auto root = doc.child("Error");
+    if (!root) return std::nullopt;
+    ErrorDocument error;
+    error.code = root.child_value("Code");
+    error.message = root.child_value("Message");
+    error.request_id = root.child_value("RequestId");
+    error.region = root.child_value("Region");
+    return error;
+}
+
+DeleteResult parse_delete_result(std::string_view xml) {
+    auto doc = load(xml, "DeleteObjects");
+    auto root = doc.child("DeleteResult");
+    if (!root) throw XmlParseError{"DeleteObjects: no DeleteResult element"};
+    DeleteResult result;
+    for (auto node : root.children("Deleted")) result.deleted.emplace_back(node.child_value("Key"));
+    for (auto node : root.children("Error")) {
+        result.errors.push_back(DeleteFailure{node.child_value("Key"), node.child_value("VersionId"),
+                                              node.child_value("Code"),
+                                              node.child_value("Message")});
+    }
+    return result;
+}
+
+bool xml_can_carry(std::string_view key) {
+    // XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | ... ; the other
+    // C0 controls (and DEL is fine) cannot appear, not even escaped. A CR would
+    // be normalised to LF by the parser, so it cannot round-trip either.
+    for (unsigned char c : key) {
+        if (c < 0x20 && c != '\t' && c != '\n') return false;
+        if (c == '\r') return false;
+    }
+    return true;
+}
+
+std::string render_delete_objects(const std::vector<std::string>& keys, bool quiet) {
+    pugi::xml_document doc;
+    auto decl = doc.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    decl.append_attribute("encoding") = "UTF-8";
+    auto root = doc.append_child("Delete");
+    root.append_attribute("xmlns") = "http://s3.amazonaws.com/doc/2006-03-01/";
+    if (quiet) root.append_child("Quiet").text().set("true");
+    for (const auto& key : keys) {
+        root.append_child("Object").append_child("Key").text().set(key.c_str());
+    }
+    std::ostringstream out;
+    doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
+    return out.str();
+}
+
+}  // namespace s3

@@ -1,0 +1,66 @@
+// Every S3 XML document the client reads or writes, as pure functions on plain
+// structs: no network here, so each is tested on canned text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace s3 {
+
+struct ObjectEntry {
+    std::string key;            // decoded
+    std::string last_modified;  // as S3 sent it: 2026-11-20T14:03:00.000Z
+    std::uint64_t size = 0;
+    std::string etag;
+};
+
+struct ListPage {
+    std::vector<ObjectEntry> objects;
+    std::vector<std::string> common_prefixes;  // decoded
+    bool is_truncated = false;
+    std::string next_continuation_token;
+};
+
+struct ErrorDocument {
+    std::string code;
+    std::string message;
+    std::string request_id;
+    std::string region;  // some errors name the bucket's region
+};
+
+struct DeleteFailure {
+    std::string key;
+    std::string version_id;
+    std::string code;
+    std::string message;
+};
+
+struct DeleteResult {
+    std::vector<std::string> deleted;  // keys (Quiet mode returns none)
+    std::vector<DeleteFailure> errors;
+};
+
+// Thrown when a document is not the XML we expect: the response was cut or
+// came from something that is not S3 (a proxy's HTML page).
+struct XmlParseError {
+    std::string message;
+};
+
+// Decodes %XX escapes (encoding-type=url). '+' is left as is: S3 encodes a
+// space as %20 in this mode, and a literal '+' arrives as %2B.
+std::string url_decode(std::string_view text);
+
+ListPage parse_list_objects_v2(std::string_view xml);
+std::optional<ErrorDocument> parse_error(std::string_view xml);
+DeleteResult parse_delete_result(std::string_view xml);
+
+// True when every character of key can travel in an XML 1.0 document. XML 1.0
+// forbids most C0 controls even as character references, so keys holding them
+// must be deleted one by one outside XML.
+bool xml_can_carry(std::string_view key);
+std::string render_delete_objects(const std::vector<std::string>& keys, bool quiet);
+
+}  // namespace s3
