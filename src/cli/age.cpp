@@ -16,11 +16,20 @@ std::optional<std::chrono::seconds> parse_age(const std::string& text) {
     if (text.size() < 2) return std::nullopt;
     long long unit = 0;
     switch (text.back()) {
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        default: return std::nullopt;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            return std::nullopt;
     }
     long long count = 0;
     const char* begin = text.data();

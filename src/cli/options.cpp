@@ -105,14 +105,21 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     }
     options.protect = raw.protect;
 
-    if (raw.sort_by == "newest") options.sort_by = retention::SortBy::kNewest;
-    else if (raw.sort_by == "oldest") options.sort_by = retention::SortBy::kOldest;
-    else if (raw.sort_by == "name") options.sort_by = retention::SortBy::kName;
-    else return UsageError{"--sort-by must be newest, oldest or name, got '" + raw.sort_by + "'"};
+    if (raw.sort_by == "newest")
+        options.sort_by = retention::SortBy::kNewest;
+    else if (raw.sort_by == "oldest")
+        options.sort_by = retention::SortBy::kOldest;
+    else if (raw.sort_by == "name")
+        options.sort_by = retention::SortBy::kName;
+    else
+        return UsageError{"--sort-by must be newest, oldest or name, got '" + raw.sort_by + "'"};
 
-    if (raw.output == "text") options.output = OutputFormat::kText;
-    else if (raw.output == "json") options.output = OutputFormat::kJson;
-    else return UsageError{"--output must be text or json, got '" + raw.output + "'"};
+    if (raw.output == "text")
+        options.output = OutputFormat::kText;
+    else if (raw.output == "json")
+        options.output = OutputFormat::kJson;
+    else
+        return UsageError{"--output must be text or json, got '" + raw.output + "'"};
 
     auto non_empty = [](const std::optional<std::string>& value, const char* flag,
                         std::string& out) -> std::optional<UsageError> {

@@ -48,7 +48,8 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
     out << "Plan for s3://" << printable(plan.bucket) << "/" << printable(plan.root) << ": keep "
         << plan.policy.keep << " newest by " << retention::to_string(plan.policy.sort_by);
     if (plan.policy.cutoff) {
-        out << ", delete only those last written before " << s3::format_timestamp(*plan.policy.cutoff);
+        out << ", delete only those last written before "
+            << s3::format_timestamp(*plan.policy.cutoff);
     }
     out << "\n";
     if (plan.decisions.empty()) {

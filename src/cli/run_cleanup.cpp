@@ -1,9 +1,15 @@
 #include "cli/run_cleanup.hpp"
 
+#include <csignal>
 #include <iostream>
+#include <optional>
 
+#include "cli/confirm.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/plan_output.hpp"
+#include "cli/result_output.hpp"
 #include "net/curl_transport.hpp"
+#include "retention/executor.hpp"
 #include "retention/inventory.hpp"
 #include "retention/planner.hpp"
 #include "s3/aws_settings.hpp"
@@ -11,11 +17,12 @@
 
 namespace cli {
 
-void print_error(const std::string& message) {
-    std::cerr << "s3-cleanup: error: " << printable(message) << std::endl;
-}
+namespace {
 
-int run_cleanup(const Options& options) {
+using Clock = std::chrono::steady_clock;
+
+// Either a client configuration or the exit code of why there is none.
+std::variant<s3::ClientConfig, int> client_config(const Options& options) {
     s3::AwsSettings settings;
     try {
         settings = s3::resolve_settings({options.profile, options.region, options.endpoint_url},
@@ -27,47 +34,133 @@ int run_cleanup(const Options& options) {
         print_error(error.message);
         return kExitFailed;
     }
-
     s3::ClientConfig config;
     config.bucket = options.url.bucket;
     config.region = settings.region;
     config.credentials = settings.credentials;
     try {
-        config.endpoint = s3::resolve_endpoint(settings.endpoint_url, settings.region,
-                                               options.url.bucket);
+        config.endpoint =
+            s3::resolve_endpoint(settings.endpoint_url, settings.region, options.url.bucket);
     } catch (const std::invalid_argument& error) {
         print_error(error.what());
         return kExitUsage;
     }
+    return config;
+}
+
+retention::Policy policy_for(const Options& options) {
+    retention::Policy policy;
+    policy.keep = options.keep;
+    policy.cutoff = options.cutoff(
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+    policy.protect = options.protect;
+    policy.sort_by = options.sort_by;
+    return policy;
+}
+
+void print_json(const nlohmann::ordered_json& document) {
+    std::cout << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << std::endl;
+}
+
+enum class Consent { kGiven, kDeclined, kCannotAsk };
+
+Consent ask_consent(const Options& options, const retention::Plan& plan) {
+    if (options.yes) return Consent::kGiven;
+    if (!stdin_is_terminal()) return Consent::kCannotAsk;
+    std::cerr << confirmation_question(plan) << std::flush;
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return Consent::kDeclined;
+    return is_yes(answer) ? Consent::kGiven : Consent::kDeclined;
+}
+
+int exit_code_for(const retention::ExecutionResult& result) {
+    if (result.interrupted) return 128 + stop_signal();
+    return result.failed.empty() ? kExitOk : kExitFailed;
+}
+
+int delete_planned(const Options& options, const retention::Plan& plan, s3::Client& client,
+                   Clock::time_point started) {
+    install_stop_handlers();
+    retention::ExecutorHooks hooks;
+    hooks.stop_requested = [] { return stop_signal() != 0; };
+    retention::ExecutionResult result;
+    try {
+        result = retention::execute_plan(plan, client, hooks);
+    } catch (const retention::PlanSafetyError& error) {
+        print_error(std::string("refusing to delete, nothing was sent: ") + error.what());
+        return kExitFailed;
+    }
+    RunStats stats{client.counts().list.load(), client.counts().del.load(),
+                   std::chrono::duration<double>(Clock::now() - started).count()};
+
+    for (const auto& failure : result.failed) {
+        print_error("failed to delete '" + failure.key + "': " +
+                    (failure.code.empty() ? std::string() : failure.code + ": ") + failure.message);
+    }
+    for (const auto& appeared : result.appeared) {
+        std::cerr << "s3-cleanup: warning: " << printable(appeared.deployment)
+                  << ": objects appeared during cleanup; left in place" << std::endl;
+    }
+    for (const auto& warning : result.warnings) {
+        std::cerr << "s3-cleanup: warning: " << printable(warning) << std::endl;
+    }
+    if (result.interrupted) {
+        std::cerr << "s3-cleanup: stopped by " << (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM")
+                  << ": no new requests were sent" << std::endl;
+    }
+    if (options.output == OutputFormat::kJson) {
+        auto document = plan_to_json(plan, false);
+        document["result"] = result_to_json(result, stats);
+        print_json(document);
+    } else {
+        print_result_text(std::cout, result, stats);
+    }
+    return exit_code_for(result);
+}
+
+}  // namespace
+
+void print_error(const std::string& message) {
+    std::cerr << "s3-cleanup: error: " << printable(message) << std::endl;
+}
+
+int run_cleanup(const Options& options) {
+    const auto started = Clock::now();
+    auto config = client_config(options);
+    if (const int* code = std::get_if<int>(&config)) return *code;
 
     try {
-        s3::Client client(config, std::make_shared<net::CurlTransport>());
-        const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now());
-        retention::Policy policy;
-        policy.keep = options.keep;
-        policy.cutoff = options.cutoff(now);
-        policy.protect = options.protect;
-        policy.sort_by = options.sort_by;
-
+        s3::Client client(std::get<s3::ClientConfig>(config),
+                          std::make_shared<net::CurlTransport>());
         auto inventory = retention::take_inventory(client, options.url.root);
         auto plan = retention::make_plan(options.url.bucket, options.url.root,
-                                         std::move(inventory.deployments), policy);
-        if (options.output == OutputFormat::kJson) {
-            std::cout << plan_to_json(plan, options.dry_run)
-                             .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-                      << std::endl;
-        } else {
+                                         std::move(inventory.deployments), policy_for(options));
+        const bool json = options.output == OutputFormat::kJson;
+        // JSON is one document: with a deletion it comes at the end, plan and result together.
+        if (json && (options.dry_run || plan.summary.remove == 0)) {
+            print_json(plan_to_json(plan, options.dry_run));
+        } else if (!json) {
             print_plan_text(std::cout, plan);
+            std::cout.flush();
         }
-        if (options.dry_run) return kExitOk;
-        print_error("deleting is not implemented yet; run with --dry-run");
-        return kExitFailed;
+        if (options.dry_run || plan.summary.remove == 0) return kExitOk;
+
+        switch (ask_consent(options, plan)) {
+            case Consent::kGiven:
+                break;
+            case Consent::kDeclined:
+                std::cerr << "aborted: nothing deleted" << std::endl;
+                return kExitFailed;
+            case Consent::kCannotAsk:
+                print_error(
+                    "refusing to delete without confirmation: standard input is not a "
+                    "terminal; add --yes to delete, or --dry-run to only show the plan");
+                return kExitUsage;
+        }
+        return delete_planned(options, plan, client, started);
     } catch (const s3::S3Error& error) {
         print_error(error.what());
-        return kExitFailed;
-    } catch (const net::TransportFailure& failure) {
-        print_error(failure.message);
         return kExitFailed;
     }
 }

@@ -4,7 +4,7 @@ namespace cli {
 
 namespace {
 
-constexpr std::size_t kBucketNameMin = 3;   // S3 bucket naming rules
+constexpr std::size_t kBucketNameMin = 3;  // S3 bucket naming rules
 constexpr std::size_t kBucketNameMax = 63;
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }

@@ -120,8 +120,8 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     CURLcode code = curl_easy_perform(easy);
     curl_slist_free_all(headers);
     if (code != CURLE_OK) {
-        throw TransportFailure{std::string(curl_easy_strerror(code)) + " (" + request.method +
-                               " " + request.scheme + "://" + request.host + ")"};
+        throw TransportFailure{std::string(curl_easy_strerror(code)) + " (" + request.method + " " +
+                               request.scheme + "://" + request.host + ")"};
     }
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
     return response;

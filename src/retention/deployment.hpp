@@ -11,6 +11,11 @@ namespace retention {
 
 using TimePoint = s3::TimePoint;
 
+struct ObjectRef {
+    std::string key;
+    std::uint64_t size = 0;
+};
+
 struct Deployment {
     std::string name;    // NAME, without slashes
     std::string prefix;  // ROOT + NAME + "/": the only keys that belong to it
@@ -18,9 +23,9 @@ struct Deployment {
     std::uint64_t bytes = 0;
     TimePoint newest{};  // latest LastModified: when it was last written
     TimePoint oldest{};  // earliest LastModified
-    // Every key found under prefix, in listing order. Deletion sends exactly
-    // these, so nothing that was not listed and planned can be deleted.
-    std::vector<std::string> keys;
+    // Every object found under prefix, in listing order. Deletion sends
+    // exactly these, so nothing that was not listed and planned can be deleted.
+    std::vector<ObjectRef> contents;
 };
 
 }  // namespace retention

@@ -8,9 +8,12 @@ namespace retention {
 
 const char* to_string(SortBy sort_by) {
     switch (sort_by) {
-        case SortBy::kNewest: return "newest";
-        case SortBy::kOldest: return "oldest";
-        case SortBy::kName: return "name";
+        case SortBy::kNewest:
+            return "newest";
+        case SortBy::kOldest:
+            return "oldest";
+        case SortBy::kName:
+            return "name";
     }
     return "newest";
 }
@@ -19,10 +22,14 @@ const char* to_string(Action action) { return action == Action::kKeep ? "keep" :
 
 const char* to_string(Reason reason) {
     switch (reason) {
-        case Reason::kNewest: return "newest";
-        case Reason::kProtected: return "protected";
-        case Reason::kNewerThanCutoff: return "newer-than-cutoff";
-        case Reason::kPastKeep: return "past-keep";
+        case Reason::kNewest:
+            return "newest";
+        case Reason::kProtected:
+            return "protected";
+        case Reason::kNewerThanCutoff:
+            return "newer-than-cutoff";
+        case Reason::kPastKeep:
+            return "past-keep";
     }
     return "newest";
 }
@@ -42,7 +49,8 @@ void sort_newest_first(std::vector<Deployment>& deployments, SortBy sort_by) {
             case SortBy::kOldest:
                 if (a.oldest != b.oldest) return a.oldest > b.oldest;
                 break;
-            case SortBy::kName: break;
+            case SortBy::kName:
+                break;
         }
         return a.name > b.name;  // total order: the greater name counts as newer
     };

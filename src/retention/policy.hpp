@@ -14,9 +14,9 @@ enum class SortBy { kNewest, kOldest, kName };
 const char* to_string(SortBy sort_by);
 
 struct Policy {
-    int keep = 1;                     // the N newest unprotected deployments stay; >= 1
-    std::optional<TimePoint> cutoff;  // past the N, only those last written before it go
-    std::vector<std::string> protect; // shell globs on the deployment name
+    int keep = 1;                      // the N newest unprotected deployments stay; >= 1
+    std::optional<TimePoint> cutoff;   // past the N, only those last written before it go
+    std::vector<std::string> protect;  // shell globs on the deployment name
     SortBy sort_by = SortBy::kNewest;
 };
 

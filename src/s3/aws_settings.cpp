@@ -42,7 +42,8 @@ const std::map<std::string, std::string>* config_section(const ProfileFiles& fil
                                                          const std::string& profile) {
     if (!files.config) return nullptr;
     auto it = files.config->find(profile == "default" ? profile : "profile " + profile);
-    if (it == files.config->end() && profile == "default") it = files.config->find("profile default");
+    if (it == files.config->end() && profile == "default")
+        it = files.config->find("profile default");
     return it == files.config->end() ? nullptr : &it->second;
 }
 
@@ -95,10 +96,10 @@ AwsSettings resolve_settings(const SettingsRequest& request, const EnvLookup& en
     AwsSettings settings;
     settings.region = request.region;
     if (settings.region.empty()) {
-        settings.region = non_empty(env, "AWS_REGION")
-                              .value_or(non_empty(env, "AWS_DEFAULT_REGION")
-                                            .value_or(lookup(conf_section, "region")
-                                                          .value_or(kDefaultRegion)));
+        settings.region =
+            non_empty(env, "AWS_REGION")
+                .value_or(non_empty(env, "AWS_DEFAULT_REGION")
+                              .value_or(lookup(conf_section, "region").value_or(kDefaultRegion)));
     }
 
     settings.endpoint_url = request.endpoint_url;

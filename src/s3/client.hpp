@@ -23,9 +23,9 @@ inline constexpr int kListPageMaxKeys = 1000;
 
 struct Endpoint {
     std::string scheme = "https";
-    std::string host;           // host[:port]
-    std::string base_path;      // path of a custom endpoint, without trailing '/'
-    bool path_style = false;    // bucket in the path rather than the host
+    std::string host;         // host[:port]
+    std::string base_path;    // path of a custom endpoint, without trailing '/'
+    bool path_style = false;  // bucket in the path rather than the host
 };
 
 // Where requests for `bucket` go. An empty endpoint_url means AWS itself.
@@ -50,8 +50,9 @@ using Clock = std::function<std::chrono::system_clock::time_point()>;
 
 class Client {
 public:
-    Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transport,
-           Clock clock = [] { return std::chrono::system_clock::now(); });
+    Client(
+        ClientConfig config, std::shared_ptr<net::HttpTransport> transport,
+        Clock clock = [] { return std::chrono::system_clock::now(); });
 
     // One ListObjectsV2 page, always with encoding-type=url so that any key,
     // control characters included, survives the XML.

@@ -49,15 +49,24 @@ constexpr std::array kCodeTable{
 
 const char* to_string(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::kNotFound: return "not found";
-        case ErrorKind::kAccessDenied: return "access denied";
-        case ErrorKind::kAuth: return "authentication failed";
-        case ErrorKind::kInvalid: return "invalid request";
-        case ErrorKind::kThrottled: return "throttled";
-        case ErrorKind::kServer: return "server error";
-        case ErrorKind::kTransport: return "network error";
-        case ErrorKind::kBadResponse: return "bad response";
-        case ErrorKind::kOther: return "error";
+        case ErrorKind::kNotFound:
+            return "not found";
+        case ErrorKind::kAccessDenied:
+            return "access denied";
+        case ErrorKind::kAuth:
+            return "authentication failed";
+        case ErrorKind::kInvalid:
+            return "invalid request";
+        case ErrorKind::kThrottled:
+            return "throttled";
+        case ErrorKind::kServer:
+            return "server error";
+        case ErrorKind::kTransport:
+            return "network error";
+        case ErrorKind::kBadResponse:
+            return "bad response";
+        case ErrorKind::kOther:
+            return "error";
     }
     return "error";
 }
@@ -82,8 +91,10 @@ bool is_retryable(ErrorKind kind) {
         case ErrorKind::kThrottled:
         case ErrorKind::kServer:
         case ErrorKind::kTransport:
-        case ErrorKind::kBadResponse: return true;
-        default: return false;
+        case ErrorKind::kBadResponse:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -97,14 +108,15 @@ S3Error::S3Error(ErrorKind kind_, long http_status_, std::string code_, std::str
       request_id(std::move(request_id_)),
       request(std::move(request_)) {}
 
-std::string S3Error::describe(long http_status, const std::string& code,
-                              const std::string& message, const std::string& request_id,
-                              const std::string& request) {
+std::string S3Error::describe(long http_status, const std::string& code, const std::string& message,
+                              const std::string& request_id, const std::string& request) {
     std::string text;
     if (!code.empty()) text += code + ": ";
     text += message.empty() ? std::string("no message") : message;
-    if (http_status != 0) text += " (HTTP " + std::to_string(http_status);
-    else text += " (no response";
+    if (http_status != 0)
+        text += " (HTTP " + std::to_string(http_status);
+    else
+        text += " (no response";
     if (!request_id.empty()) text += ", request id " + request_id;
     text += ")";
     if (!request.empty()) text += " [" + request + "]";

@@ -9,14 +9,14 @@
 namespace s3 {
 
 enum class ErrorKind {
-    kNotFound,       // NoSuchBucket, NoSuchKey
-    kAccessDenied,   // AccessDenied, AllAccessDisabled
-    kAuth,           // bad keys, signatures, tokens
-    kInvalid,        // the request itself was wrong
-    kThrottled,      // SlowDown and friends: retry, slower
-    kServer,         // 5xx, InternalError: retry
-    kTransport,      // no response at all: retry
-    kBadResponse,    // a response we could not understand: retry
+    kNotFound,      // NoSuchBucket, NoSuchKey
+    kAccessDenied,  // AccessDenied, AllAccessDisabled
+    kAuth,          // bad keys, signatures, tokens
+    kInvalid,       // the request itself was wrong
+    kThrottled,     // SlowDown and friends: retry, slower
+    kServer,        // 5xx, InternalError: retry
+    kTransport,     // no response at all: retry
+    kBadResponse,   // a response we could not understand: retry
     kOther,
 };
 

@@ -1,10 +1,10 @@
 #include "s3/ini_file.hpp"
 
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
 
 namespace s3 {
 

@@ -63,9 +63,7 @@ ListPage parse_list_objects_v2(std::string_view xml) {
     // With encoding-type=url every key and prefix is percent-encoded; S3 says so
     // in the answer, and only then do we decode.
     const bool encoded = std::string_view(root.child_value("EncodingType")) == "url";
-    auto text = [encoded](const char* raw) {
-        return encoded ? url_decode(raw) : std::string(raw);
-    };
+    auto text = [encoded](const char* raw) { return encoded ? url_decode(raw) : std::string(raw); };
 
     ListPage page;
     page.is_truncated = std::string_view(root.child_value("IsTruncated")) == "true";
@@ -107,9 +105,9 @@ DeleteResult parse_delete_result(std::string_view xml) {
     DeleteResult result;
     for (auto node : root.children("Deleted")) result.deleted.emplace_back(node.child_value("Key"));
     for (auto node : root.children("Error")) {
-        result.errors.push_back(DeleteFailure{node.child_value("Key"), node.child_value("VersionId"),
-                                              node.child_value("Code"),
-                                              node.child_value("Message")});
+        result.errors.push_back(
+            DeleteFailure{node.child_value("Key"), node.child_value("VersionId"),
+                          node.child_value("Code"), node.child_value("Message")});
     }
     return result;
 }

@@ -35,7 +35,12 @@ edited), and only in this process:
 4. --request-log FILE appends `METHOD RAWPATH?RAWQUERY STATUS` per request, written
    before the response goes out, so once a client has its answer the line is there.
 
-5. --url-encoding for ListObjects(V2) `encoding-type=url`:
+5. POST /_s3test/seed (header x-s3test-secret: <the secret access key>), body
+   {"bucket": B, "objects": [{"key": K, "body_b64": "...", "last_modified": "...Z"}]}:
+   a test-only bulk upload straight into moto's backend (thousands of objects in well
+   under a second, where PutObject through moto manages ~200/s). The bucket must exist.
+
+6. --url-encoding for ListObjects(V2) `encoding-type=url`:
    moto (default): moto's own (urllib quote, '/' kept, space as %20);
    form: like Java's URLEncoder (space as '+', '/' as %2F), which a correct S3 client
          must also decode;
@@ -256,15 +261,63 @@ def bootstrap_credentials() -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- WSGI wrapper
+def bulk_seed(payload: dict) -> int:
+    """Test-only fast path: store many objects in one request, straight into moto's backend."""
+    import base64
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[ACCOUNT_ID]["aws"]
+    bucket = payload["bucket"]
+    n = 0
+    for obj in payload["objects"]:
+        key, body = obj["key"], base64.b64decode(obj.get("body_b64", ""))
+        k = backend.put_object(bucket, key, body)
+        if obj.get("last_modified"):
+            k.last_modified = _parse_test_time(obj["last_modified"])
+        n += 1
+    return n
+
+
 class Middleware:
-    def __init__(self, app, request_log: str | None):
+    """Request log, test-clock header, the /_s3test/ endpoints, and request context for
+    the signature fix."""
+
+    def __init__(self, app, request_log: str | None, secret: str = ""):
         self.app = app
+        self.secret = secret
         self.log_fd = None
         if request_log:
             self.log_fd = os.open(request_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        self.lock = threading.Lock()
+
+    def _log(self, environ, status: str) -> None:
+        if self.log_fd is not None:
+            path, query = raw_request_target(environ)
+            target = path + ("?" + query if query else "")
+            line = f"{environ.get('REQUEST_METHOD')} {target} {status.split()[0]}\n"
+            os.write(self.log_fd, line.encode("utf-8", "surrogateescape"))
+
+    def _test_endpoint(self, environ, start_response):
+        def reply(status, obj):
+            body = json.dumps(obj).encode()
+            self._log(environ, status)
+            start_response(status, [("Content-Type", "application/json"),
+                                    ("Content-Length", str(len(body)))])
+            return [body]
+
+        if environ.get("HTTP_X_S3TEST_SECRET") != self.secret:
+            return reply("403 Forbidden", {"error": "x-s3test-secret missing or wrong"})
+        if environ.get("PATH_INFO") == "/_s3test/seed" and environ["REQUEST_METHOD"] == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            payload = json.loads(environ["wsgi.input"].read(length))
+            try:
+                return reply("200 OK", {"seeded": bulk_seed(payload)})
+            except Exception as e:  # e.g. NoSuchBucket
+                return reply("400 Bad Request", {"error": f"{type(e).__name__}: {e}"})
+        return reply("404 Not Found", {"error": "unknown test endpoint"})
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/_s3test/"):
+            return self._test_endpoint(environ, start_response)
         _tls.environ = environ
         _tls.last_modified = None
         lm = environ.get("HTTP_" + TEST_CLOCK_HEADER.upper().replace("-", "_"))
@@ -276,11 +329,7 @@ class Middleware:
                 return [f"bad {TEST_CLOCK_HEADER}: {lm}\n".encode()]
 
         def _start_response(status, headers, exc_info=None):
-            if self.log_fd is not None:
-                path, query = raw_request_target(environ)
-                target = path + ("?" + query if query else "")
-                line = f"{environ.get('REQUEST_METHOD')} {target} {status.split()[0]}\n"
-                os.write(self.log_fd, line.encode("utf-8", "surrogateescape"))
+            self._log(environ, status)
             return start_response(status, headers, exc_info)
 
         try:
@@ -323,7 +372,7 @@ def main(argv=None) -> int:
     access_key_id, secret = bootstrap_credentials()
     settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf") if args.no_auth else 0
 
-    app = Middleware(DomainDispatcherApplication(create_backend_app), args.request_log)
+    app = Middleware(DomainDispatcherApplication(create_backend_app), args.request_log, secret)
 
     class QuietHandler(WSGIRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as S3 does

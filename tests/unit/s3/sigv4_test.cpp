@@ -394,6 +394,7 @@ const std::vector<std::string> kS3Cases = {
 
 std::vector<Case> cases_of(const std::string& set, const std::vector<std::string>& names) {
     std::vector<Case> out;
+    out.reserve(names.size());
     for (const auto& n : names) out.push_back({set, n});
     return out;
 }

@@ -1,0 +1,29 @@
+#include "cli/confirm.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "cli/plan_output.hpp"
+
+namespace cli {
+
+std::string confirmation_question(const retention::Plan& plan) {
+    const auto& s = plan.summary;
+    return "Delete " + thousands(s.remove) + (s.remove == 1 ? " deployment (" : " deployments (") +
+           thousands(s.objects_to_delete) + " objects, " + human_bytes(s.bytes_to_delete) +
+           ") from s3://" + printable(plan.bucket) + "/" + printable(plan.root) + "? [y/N] ";
+}
+
+bool is_yes(const std::string& answer) {
+    const char* blanks = " \t\r\n";
+    auto begin = answer.find_first_not_of(blanks);
+    if (begin == std::string::npos) return false;
+    std::string word = answer.substr(begin, answer.find_last_not_of(blanks) - begin + 1);
+    for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return word == "y" || word == "yes";
+}
+
+bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
+
+}  // namespace cli

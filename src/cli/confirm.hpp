@@ -1,0 +1,17 @@
+// Asking before deleting.
+#pragma once
+
+#include <istream>
+#include <string>
+
+#include "retention/plan.hpp"
+
+namespace cli {
+
+// "Delete 45 deployments (9,000 objects, 105 MiB) from s3://site/? [y/N] "
+std::string confirmation_question(const retention::Plan& plan);
+// Only "y" or "yes" (any case, surrounding blanks ignored) is a yes.
+bool is_yes(const std::string& answer);
+bool stdin_is_terminal();
+
+}  // namespace cli

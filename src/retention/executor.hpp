@@ -1,0 +1,73 @@
+// Carries out a plan: deletes exactly the objects listed under the doomed
+// deployments' prefixes, in DeleteObjects batches, and records the outcome of
+// every key.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "retention/plan.hpp"
+#include "s3/client.hpp"
+
+namespace retention {
+
+// DeleteObjects takes at most 1000 keys a request.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+inline constexpr std::size_t kDeleteObjectsMaxKeys = 1000;
+
+struct FailedKey {
+    std::string key;
+    std::string code;
+    std::string message;
+};
+
+struct AppearedObjects {
+    std::string deployment;
+    std::uint64_t objects = 0;  // at least this many (the re-check asks for one)
+};
+
+struct ExecutionResult {
+    std::uint64_t deployments_deleted = 0;  // every object gone, nothing new appeared
+    std::uint64_t objects_deleted = 0;
+    std::uint64_t bytes_freed = 0;
+    std::uint64_t objects_not_attempted = 0;  // left when a stop was requested
+    std::vector<FailedKey> failed;
+    std::vector<AppearedObjects> appeared;
+    std::vector<std::string> warnings;  // e.g. a re-check that could not be made
+    bool interrupted = false;
+};
+
+// The plan would send a key outside a doomed deployment's prefix, or a
+// deployment is not what its prefix says. Nothing has been sent.
+struct PlanSafetyError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Checks that every key of every doomed deployment starts with
+// root + name + "/"; throws PlanSafetyError otherwise.
+void check_plan_safety(const Plan& plan);
+
+struct Batch {
+    std::vector<const ObjectRef*> objects;
+    bool single = false;  // a key XML cannot carry: sent with DeleteObject
+};
+
+// Packs the doomed objects into batches of kDeleteObjectsMaxKeys, across
+// deployments; every batch is full except the last. Keys that XML 1.0 cannot
+// carry come out as single-key batches.
+std::vector<Batch> make_batches(const Plan& plan);
+
+struct ExecutorHooks {
+    // Polled before each new request; true means send no more.
+    std::function<bool()> stop_requested = [] { return false; };
+    // Called after each batch with the running totals (progress, audit).
+    std::function<void(const ExecutionResult&)> on_batch_done = [](const ExecutionResult&) {};
+};
+
+ExecutionResult execute_plan(const Plan& plan, s3::Client& client, const ExecutorHooks& hooks);
+
+}  // namespace retention
