@@ -51,7 +51,7 @@ std::string url_decode(std::string_view text) {
                 continue;
             }
         }
-        out.push_back(text[i]);
+        out.push_back(text[i] == '+' ? ' ' : text[i]);
     }
     return out;
 }

@@ -49,8 +49,9 @@ struct XmlParseError {
     std::string message;
 };
 
-// Decodes %XX escapes (encoding-type=url). '+' is left as is: S3 encodes a
-// space as %20 in this mode, and a literal '+' arrives as %2B.
+// Decodes encoding-type=url text. S3 encodes form style there: a space may
+// arrive as '+', and a literal '+' always arrives as %2B, so '+' means space
+// (the AWS SDKs decode the same way).
 std::string url_decode(std::string_view text);
 
 ListPage parse_list_objects_v2(std::string_view xml);

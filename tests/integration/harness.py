@@ -482,6 +482,66 @@ class S3TestCase(unittest.TestCase):
                 f"stdout: {r.stdout[:3000]!r}\nstderr: {r.stderr[:3000]!r}")
 
     # ---- assertions
+    def assertPlanWellFormed(self, plan: dict, bucket: str, root: str = ""):
+        """Top-level shape of the JSON plan, and summary == what the deployments say."""
+        self.assertEqual(plan.get("bucket"), bucket, plan)
+        self.assertEqual(plan.get("root"), root, plan)
+        self.assertIs(plan.get("dry_run"), True, plan)
+        for k in ("keep", "cutoff", "protect", "sort_by"):
+            self.assertIn(k, plan.get("policy", {}), plan)
+        deps = plan["deployments"]
+        self.assertIsInstance(deps, list)
+        for d in deps:
+            for k in ("name", "prefix", "objects", "bytes", "newest", "oldest", "action", "reason"):
+                self.assertIn(k, d, d)
+            self.assertEqual(d["prefix"], root + d["name"] + "/", d)
+            self.assertIn(d["action"], ("keep", "delete"), d)
+            self.assertIn(d["reason"], ("newest", "protected", "newer-than-cutoff", "past-keep"), d)
+            self.assertEqual(d["action"] == "delete", d["reason"] == "past-keep", d)
+            self.assertRegex(d["newest"], TIME_RE)
+            self.assertRegex(d["oldest"], TIME_RE)
+            self.assertLessEqual(d["oldest"], d["newest"], d)
+        self.assertEqual(len({d["name"] for d in deps}), len(deps), "duplicate deployment names")
+        dels = [d for d in deps if d["action"] == "delete"]
+        self.assertEqual(plan["summary"], {
+            "deployments": len(deps), "keep": len(deps) - len(dels), "delete": len(dels),
+            "objects_to_delete": sum(d["objects"] for d in dels),
+            "bytes_to_delete": sum(d["bytes"] for d in dels)}, "summary")
+
+    def assertDeployments(self, plan: dict, expected: list):
+        """expected: [(Dep, action, reason)] in the plan's order (newest first)."""
+        got = [(d["name"], d["action"], d["reason"]) for d in plan["deployments"]]
+        want = [(dep.name, action, reason) for dep, action, reason in expected]
+        self.assertEqual(got, want, "deployments (name, action, reason), newest first")
+        for d, (dep, _, _) in zip(plan["deployments"], expected):
+            self.assertEqual(
+                (d["prefix"], d["objects"], d["bytes"], d["newest"], d["oldest"]),
+                (dep.prefix, dep.n, dep.bytes, rfc3339(dep.newest), rfc3339(dep.oldest)),
+                f"facts of deployment {dep.name!r}")
+
+    class _Unchanged:
+        def __init__(self, tc, bucket):
+            self.tc, self.bucket = tc, bucket
+
+        def __enter__(self):
+            self.before = self.tc.list_objects(self.bucket)
+            self.mark = self.tc.server.request_mark()
+            return self
+
+        def __exit__(self, *exc):
+            if exc[0] is not None:
+                return False
+            writes = [l for l in self.tc.server.requests_since(self.mark)
+                      if not l.startswith(("GET ", "HEAD "))]
+            self.tc.assertEqual(writes, [], "a dry run must only read")
+            self.tc.assertEqual(self.tc.list_objects(self.bucket), self.before,
+                                "bucket changed by a dry run")
+            return False
+
+    def unchanged(self, bucket: str):
+        """with self.unchanged(b): ... -- no non-GET request, same objects afterwards."""
+        return self._Unchanged(self, bucket)
+
     def assertOneErrorLine(self, r, *must_contain, args=None):
         """stderr is exactly one line `s3-cleanup: error: ...` containing every string given."""
         lines = r.stderr.splitlines()
@@ -503,3 +563,44 @@ def by_name(plan: dict) -> dict:
 
 def names(plan: dict) -> list[str]:
     return [d["name"] for d in plan["deployments"]]
+
+
+# ----------------------------------------------------------------------------- deployments
+class Dep:
+    """A deployment to seed: n objects of `size` bytes under ROOT+NAME+'/', LastModified
+    from `newest` down by `step` seconds per object (so oldest = newest - (n-1)*step)."""
+
+    def __init__(self, name: str, newest: dt.datetime, n: int = 3, size: int = 10,
+                 root: str = "", step: int = 1, files: list[str] | None = None):
+        self.name, self.newest, self.n, self.size, self.root, self.step = (
+            name, newest.replace(microsecond=0), n, size, root, step)
+        self.files = files or [f"file{i:05d}.txt" for i in range(n)]
+        assert len(self.files) == n
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.root}{self.name}/"
+
+    @property
+    def oldest(self) -> dt.datetime:
+        return self.newest - dt.timedelta(seconds=(self.n - 1) * self.step)
+
+    @property
+    def bytes(self) -> int:
+        return self.n * self.size
+
+    def objects(self) -> dict:
+        body = b"d" * self.size
+        return {self.prefix + f: (body, self.newest - dt.timedelta(seconds=i * self.step))
+                for i, f in enumerate(self.files)}
+
+
+def objects_of(*deps: Dep, extra: dict | None = None) -> dict:
+    out = {}
+    for d in deps:
+        out.update(d.objects())
+    out.update(extra or {})
+    return out
+
+
+TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

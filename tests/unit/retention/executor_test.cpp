@@ -1,0 +1,242 @@
+// The executor against a fake transport: what it sends, and what it reports.
+#include "retention/executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include <functional>
+#include <set>
+
+#include "retention/planner.hpp"
+
+namespace retention {
+namespace {
+
+constexpr const char* kEmptyList =
+    "<ListBucketResult><IsTruncated>false</IsTruncated><EncodingType>url</EncodingType>"
+    "</ListBucketResult>";
+
+std::vector<std::string> keys_in(const std::string& body) {
+    pugi::xml_document doc;
+    EXPECT_TRUE(doc.load_string(body.c_str()));
+    std::vector<std::string> keys;
+    for (auto object : doc.child("Delete").children("Object")) {
+        keys.emplace_back(object.child_value("Key"));
+    }
+    return keys;
+}
+
+// Answers every request from a handler; remembers what was sent.
+class FakeTransport : public net::HttpTransport {
+public:
+    std::function<net::HttpResponse(const net::HttpRequest&)> handler;
+    std::vector<net::HttpRequest> sent;
+
+    net::HttpResponse send(const net::HttpRequest& request) override {
+        sent.push_back(request);
+        return handler(request);
+    }
+};
+
+net::HttpResponse ok(std::string body) { return net::HttpResponse{200, {}, std::move(body)}; }
+
+bool is_delete_objects(const net::HttpRequest& r) {
+    return r.method == "POST" && r.query == "delete=";
+}
+
+Deployment deployment(const std::string& root, const std::string& name, int objects, int minute) {
+    Deployment d;
+    d.name = name;
+    d.prefix = root + name + "/";
+    d.objects = static_cast<std::uint64_t>(objects);
+    for (int i = 0; i < objects; ++i) {
+        d.contents.push_back({d.prefix + "file-" + std::to_string(i), 10});
+        d.bytes += 10;
+    }
+    d.newest = d.oldest = TimePoint{std::chrono::minutes{minute}};
+    return d;
+}
+
+struct ExecutorTest : ::testing::Test {
+    std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+    s3::Client client{
+        s3::ClientConfig{"site",
+                         "us-east-1",
+                         s3::resolve_endpoint("http://127.0.0.1:1", "us-east-1", "site"),
+                         {"AKID", "SECRET", ""}},
+        transport};
+
+    Plan plan_of(std::vector<Deployment> deployments, int keep, const std::string& root = "") {
+        Policy policy;
+        policy.keep = keep;
+        return make_plan("site", root, std::move(deployments), policy);
+    }
+
+    void SetUp() override {
+        transport->handler = [](const net::HttpRequest& r) {
+            return is_delete_objects(r) ? ok("<DeleteResult/>") : ok(kEmptyList);
+        };
+    }
+
+    std::vector<net::HttpRequest> deletes() const {
+        std::vector<net::HttpRequest> out;
+        for (const auto& r : transport->sent) {
+            if (r.method == "POST" || r.method == "DELETE") out.push_back(r);
+        }
+        return out;
+    }
+};
+
+TEST_F(ExecutorTest, PacksFullBatchesAcrossDeploymentsAndNeverSendsKeptKeys) {
+    auto plan = plan_of({deployment("", "new", 5, 100), deployment("", "a", 1500, 10),
+                         deployment("", "b", 1000, 9), deployment("", "c", 1, 8)},
+                        1);
+    auto result = execute_plan(plan, client, {});
+
+    auto sent = deletes();
+    ASSERT_EQ(sent.size(), 3u);  // 2501 keys: 1000 + 1000 + 501
+    EXPECT_EQ(keys_in(sent[0].body).size(), 1000u);
+    EXPECT_EQ(keys_in(sent[1].body).size(), 1000u);
+    EXPECT_EQ(keys_in(sent[2].body).size(), 501u);
+    std::set<std::string> all;
+    for (const auto& r : sent) {
+        for (auto& k : keys_in(r.body)) {
+            EXPECT_FALSE(k.starts_with("new/")) << k;
+            EXPECT_TRUE(all.insert(k).second) << "sent twice: " << k;
+        }
+    }
+    EXPECT_EQ(all.size(), 2501u);
+    EXPECT_EQ(result.objects_deleted, 2501u);
+    EXPECT_EQ(result.bytes_freed, 25010u);
+    EXPECT_EQ(result.deployments_deleted, 3u);
+    EXPECT_TRUE(result.failed.empty());
+}
+
+TEST_F(ExecutorTest, PerKeyErrorsInA200AnswerAreFailuresOfThoseKeysOnly) {
+    transport->handler = [](const net::HttpRequest& r) {
+        if (!is_delete_objects(r)) return ok(kEmptyList);
+        return ok(
+            "<DeleteResult><Error><Key>old/file-1</Key><Code>AccessDenied</Code>"
+            "<Message>Access Denied</Message></Error></DeleteResult>");
+    };
+    auto plan = plan_of(
+        {deployment("", "new", 1, 100), deployment("", "old", 3, 1), deployment("", "older", 2, 0)},
+        1);
+    auto result = execute_plan(plan, client, {});
+    ASSERT_EQ(result.failed.size(), 1u);
+    EXPECT_EQ(result.failed[0].key, "old/file-1");
+    EXPECT_EQ(result.failed[0].code, "AccessDenied");
+    EXPECT_EQ(result.failed[0].message, "Access Denied");
+    EXPECT_EQ(result.objects_deleted, 4u);
+    EXPECT_EQ(result.deployments_deleted, 1u);  // "older" only: "old" kept a key
+}
+
+TEST_F(ExecutorTest, AFailedRequestFailsEveryKeyInItAndTheRestGoesOn) {
+    int posts = 0;
+    transport->handler = [&posts](const net::HttpRequest& r) {
+        if (!is_delete_objects(r)) return ok(kEmptyList);
+        if (++posts == 1) {
+            return net::HttpResponse{403,
+                                     {{"x-amz-request-id", "RID1"}},
+                                     "<Error><Code>AccessDenied</Code><Message>no</Message>"
+                                     "<RequestId>RID1</RequestId></Error>"};
+        }
+        return ok("<DeleteResult/>");
+    };
+    auto plan = plan_of(
+        {deployment("", "new", 1, 100), deployment("", "a", 1000, 5), deployment("", "b", 7, 4)},
+        1);
+    auto result = execute_plan(plan, client, {});
+    EXPECT_EQ(result.failed.size(), 1000u);
+    EXPECT_EQ(result.failed.front().code, "AccessDenied");
+    EXPECT_NE(result.failed.front().message.find("RID1"), std::string::npos);
+    EXPECT_EQ(result.objects_deleted, 7u);
+}
+
+TEST_F(ExecutorTest, KeysXmlCannotCarryGoOneByOne) {
+    auto d = deployment("", "old", 2, 1);
+    d.contents.push_back({"old/ctl\x01key", 3});
+    d.objects = 3;
+    auto plan = plan_of({deployment("", "new", 1, 100), d}, 1);
+    auto result = execute_plan(plan, client, {});
+    auto sent = deletes();
+    ASSERT_EQ(sent.size(), 2u);
+    auto single =
+        std::find_if(sent.begin(), sent.end(), [](const auto& r) { return r.method == "DELETE"; });
+    auto batch =
+        std::find_if(sent.begin(), sent.end(), [](const auto& r) { return r.method == "POST"; });
+    ASSERT_NE(single, sent.end());
+    ASSERT_NE(batch, sent.end());
+    EXPECT_EQ(keys_in(batch->body).size(), 2u);
+    EXPECT_EQ(single->path, "/site/old/ctl%01key");
+    EXPECT_EQ(result.objects_deleted, 3u);
+}
+
+TEST_F(ExecutorTest, RefusesAKeyOutsideTheDoomedPrefixAndSendsNothing) {
+    auto bad = deployment("", "app", 2, 1);
+    bad.contents.push_back({"app2/index.html", 1});
+    auto plan = plan_of({deployment("", "new", 1, 100), bad}, 1);
+    EXPECT_THROW(execute_plan(plan, client, {}), PlanSafetyError);
+    EXPECT_TRUE(transport->sent.empty());
+}
+
+TEST_F(ExecutorTest, RefusesAPrefixThatIsNotRootNameSlash) {
+    auto bad = deployment("sites/", "app", 2, 1);
+    bad.prefix = "sites/app";  // no trailing slash: would reach sites/app2/
+    for (auto& o : bad.contents)
+        o.key = "sites/app" + o.key.substr(std::string("sites/app/").size());
+    auto plan = plan_of({deployment("sites/", "new", 1, 100), bad}, 1, "sites/");
+    EXPECT_THROW(execute_plan(plan, client, {}), PlanSafetyError);
+    EXPECT_TRUE(transport->sent.empty());
+}
+
+TEST_F(ExecutorTest, ObjectsAppearingDuringCleanupAreReportedNotDeleted) {
+    transport->handler = [](const net::HttpRequest& r) {
+        if (is_delete_objects(r)) return ok("<DeleteResult/>");
+        return ok(
+            "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>old/late.html"
+            "</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>1</Size>"
+            "</Contents></ListBucketResult>");
+    };
+    auto plan = plan_of({deployment("", "new", 1, 100), deployment("", "old", 2, 1)}, 1);
+    auto result = execute_plan(plan, client, {});
+    ASSERT_EQ(result.appeared.size(), 1u);
+    EXPECT_EQ(result.appeared[0].deployment, "old");
+    EXPECT_EQ(result.deployments_deleted, 0u);
+    const auto& recheck = transport->sent.back();
+    EXPECT_EQ(recheck.method, "GET");
+    EXPECT_NE(recheck.query.find("max-keys=1"), std::string::npos);
+    EXPECT_NE(recheck.query.find("prefix=old%2F"), std::string::npos);
+    EXPECT_EQ(std::count_if(transport->sent.begin(), transport->sent.end(),
+                            [](const auto& r) { return r.method == "POST"; }),
+              1);
+}
+
+TEST_F(ExecutorTest, AStopRequestSendsNoNewBatch) {
+    int batches = 0;
+    ExecutorHooks hooks;
+    hooks.on_batch_done = [&batches](const ExecutionResult&) { ++batches; };
+    hooks.stop_requested = [&batches] { return batches >= 1; };
+    auto plan = plan_of({deployment("", "new", 1, 100), deployment("", "a", 2500, 1)}, 1);
+    auto result = execute_plan(plan, client, hooks);
+    EXPECT_TRUE(result.interrupted);
+    EXPECT_EQ(result.objects_deleted, 1000u);
+    EXPECT_EQ(result.objects_not_attempted, 1500u);
+    EXPECT_EQ(deletes().size(), 1u);
+}
+
+TEST_F(ExecutorTest, SendsContentMd5AndQuietMode) {
+    auto plan = plan_of({deployment("", "new", 1, 100), deployment("", "a&<b", 2, 1)}, 1);
+    execute_plan(plan, client, {});
+    auto sent = deletes();
+    ASSERT_EQ(sent.size(), 1u);
+    bool has_md5 = false;
+    for (const auto& [name, value] : sent[0].headers) has_md5 |= name == "content-md5";
+    EXPECT_TRUE(has_md5);
+    EXPECT_NE(sent[0].body.find("<Quiet>true</Quiet>"), std::string::npos);
+    EXPECT_EQ(keys_in(sent[0].body), (std::vector<std::string>{"a&<b/file-0", "a&<b/file-1"}));
+}
+
+}  // namespace
+}  // namespace retention
