@@ -235,11 +235,26 @@ class StockMotoTest(unittest.TestCase):
         self.assertEqual(set(failures), {"SignatureDoesNotMatch"})
 
 
-class UrlEncodingModesTest(unittest.TestCase):
-    """--url-encoding form|none: boto3 still sees the right keys where it can."""
+class ServerModesTest(unittest.TestCase):
+    """--url-encoding form|none and --single-threaded."""
+
+    def setUp(self):
+        harness.require_server_tools()
+
+    def test_no_encoding(self):
+        srv = harness.S3Server("--url-encoding", "none", "--single-threaded").start()
+        self.addCleanup(srv.cleanup)
+        srv.s3.create_bucket(Bucket="none-bucket")
+        for k in ["a b/c+d", "u/\u00e9&<"]:
+            srv.s3.put_object(Bucket="none-bucket", Key=k, Body=b"x")
+        st, body = srv.signed_request("GET", "/none-bucket?list-type=2&encoding-type=url")
+        self.assertEqual(st, 200)
+        self.assertIn(b"<Key>a b/c+d</Key>", body)
+        self.assertIn("<Key>u/\u00e9&amp;&lt;</Key>".encode(), body)
+        self.assertNotIn(b"EncodingType", body)
+        self.assertEqual(harness.list_keys(srv, "none-bucket"), ["a b/c+d", "u/\u00e9&<"])
 
     def test_form_encoding(self):
-        harness.require_server_tools()
         srv = harness.S3Server("--url-encoding", "form").start()
         self.addCleanup(srv.cleanup)
         s3 = srv.s3

@@ -69,11 +69,6 @@ TEST_CLOCK_HEADER = "x-moto-test-last-modified"
 
 
 # --------------------------------------------------------------------------- helpers
-def rfc3986(s: str) -> str:
-    """URI-encode per SigV4: unreserved kept, everything else (also '/') %XX upper-case."""
-    return urllib.parse.quote(s, safe="-_.~")
-
-
 def canonical_query(raw_query: str) -> str:
     """S3's canonical query string, from the query exactly as it was sent."""
     if not raw_query:
@@ -102,15 +97,18 @@ def raw_request_target(environ) -> tuple[str, str]:
     if raw is None:
         path = urllib.parse.quote(environ.get("PATH_INFO", ""))
         return path, environ.get("QUERY_STRING", "")
-    # werkzeug applies the WSGI "encoding dance" (utf-8 bytes shown as latin-1); undo it
+    # http.server decodes the request line as latin-1, then werkzeug's WSGI "encoding
+    # dance" re-encodes that as utf-8 shown as latin-1. Undo both to get the bytes as sent
+    # (normally pure ASCII), kept in a str via surrogateescape.
     try:
-        raw = raw.encode("latin-1").decode("utf-8")
+        raw_bytes = raw.encode("latin-1").decode("utf-8").encode("latin-1")
+        raw = raw_bytes.decode("utf-8", errors="surrogateescape")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
     if raw.startswith(("http://", "https://")):  # absolute-form request target
         parts = urllib.parse.urlsplit(raw)
         raw = parts.path + ("?" + parts.query if parts.query else "")
-    path, sep, query = raw.partition("?")
+    path, _, query = raw.partition("?")
     return path, query
 
 

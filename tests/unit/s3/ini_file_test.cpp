@@ -124,7 +124,7 @@ INSTANTIATE_TEST_SUITE_P(
                    {"other", "y"}}}}},
         IniCase{"indented_key_without_nested_parent", "[a]\nregion = x\n  output = json\n",
                 {{"a", {{"region", "x"}, {"output", "json"}}}}}),
-    [](const ::testing::TestParamInfo<IniCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<IniCase>& case_info) { return std::string(case_info.param.name); });
 
 struct IniErrorCase {
     const char* name;
@@ -156,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(
         IniErrorCase{"empty_key", "[default]\n = value\n", 2},
         IniErrorCase{"garbage_in_nested_block", "[default]\ns3 =\n  addressing_style\n", 3},
         IniErrorCase{"crlf_counts_lines", "[default]\r\nk = v\r\n\r\nbroken\r\n", 4}),
-    [](const ::testing::TestParamInfo<IniErrorCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<IniErrorCase>& case_info) { return std::string(case_info.param.name); });
 
 // ---------------------------------------------------------- read_ini_file
 

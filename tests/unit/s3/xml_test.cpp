@@ -209,7 +209,7 @@ INSTANTIATE_TEST_SUITE_P(
                                                  contents("k", "-1"))},
         BadListCase{"missing_size", list_result("<IsTruncated>false</IsTruncated>"
                                                 "<Contents><Key>k</Key></Contents>")}),
-    [](const ::testing::TestParamInfo<BadListCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<BadListCase>& case_info) { return std::string(case_info.param.name); });
 
 // -------------------------------------------------------------- parse_error
 

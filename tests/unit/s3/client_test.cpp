@@ -1,0 +1,523 @@
+// Unit tests for src/s3/client.hpp with a fake net::HttpTransport that records
+// every request and answers from a queue of canned responses.
+#include "s3/client.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <pugixml.hpp>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+using s3::ErrorKind;
+using s3::S3Error;
+
+class FakeTransport : public net::HttpTransport {
+public:
+    using Answer = std::variant<HttpResponse, net::TransportFailure>;
+
+    HttpResponse send(const HttpRequest& request) override {
+        requests.push_back(request);
+        if (answers.empty()) return HttpResponse{200, {}, ""};
+        Answer answer = answers.front();
+        answers.pop_front();
+        if (auto* failure = std::get_if<net::TransportFailure>(&answer)) throw *failure;
+        return std::get<HttpResponse>(answer);
+    }
+
+    void respond(long status, std::string body, std::map<std::string, std::string> headers = {}) {
+        answers.emplace_back(HttpResponse{status, std::move(headers), std::move(body)});
+    }
+    void fail(std::string message) { answers.emplace_back(net::TransportFailure{std::move(message)}); }
+
+    std::vector<HttpRequest> requests;
+    std::deque<Answer> answers;
+};
+
+std::optional<std::string> header(const HttpRequest& request, const std::string& lower_name) {
+    for (const auto& [name, value] : request.headers) {
+        std::string lowered = name;
+        for (auto& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (lowered == lower_name) return value;
+    }
+    return std::nullopt;
+}
+
+// Splits "a=1&b=2" into its parameters, in order, still encoded.
+std::vector<std::pair<std::string, std::string>> query_params(const std::string& query) {
+    std::vector<std::pair<std::string, std::string>> params;
+    std::size_t pos = 0;
+    while (pos <= query.size() && !query.empty()) {
+        auto end = query.find('&', pos);
+        if (end == std::string::npos) end = query.size();
+        const auto part = query.substr(pos, end - pos);
+        const auto eq = part.find('=');
+        params.emplace_back(part.substr(0, eq),
+                            eq == std::string::npos ? std::string() : part.substr(eq + 1));
+        pos = end + 1;
+    }
+    return params;
+}
+
+std::optional<std::string> param(const std::string& query, const std::string& name) {
+    for (const auto& [key, value] : query_params(query)) {
+        if (key == name) return value;
+    }
+    return std::nullopt;
+}
+
+// Independent of s3::crypto: straight from libcrypto.
+std::string base64_md5(const std::string& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
+    unsigned char out[64];
+    const int n = EVP_EncodeBlock(out, digest, static_cast<int>(length));
+    return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
+std::string hex_sha256(const std::string& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += kHex[digest[i] >> 4];
+        out += kHex[digest[i] & 0x0F];
+    }
+    return out;
+}
+
+// 2026-11-20T14:03:00Z
+std::chrono::system_clock::time_point fixed_now() {
+    return std::chrono::system_clock::time_point{std::chrono::seconds{1795183380}};
+}
+
+struct Harness {
+    explicit Harness(const std::string& endpoint_url = "http://127.0.0.1:9000",
+                     const std::string& bucket = "my-bucket",
+                     std::string session_token = "")
+        : transport(std::make_shared<FakeTransport>()),
+          client(
+              s3::ClientConfig{bucket, "eu-west-1",
+                               s3::resolve_endpoint(endpoint_url, "eu-west-1", bucket),
+                               {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                std::move(session_token)}},
+              transport, fixed_now) {}
+
+    std::shared_ptr<FakeTransport> transport;
+    s3::Client client;
+};
+
+const char* kEmptyList =
+    R"(<?xml version="1.0" encoding="UTF-8"?>)"
+    R"(<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
+    "<Name>my-bucket</Name><EncodingType>url</EncodingType>"
+    "<IsTruncated>false</IsTruncated></ListBucketResult>";
+
+// ------------------------------------------------------------- resolve_endpoint
+
+TEST(ClientResolveEndpoint, Table) {
+    struct Case {
+        const char* name;
+        std::string endpoint_url;
+        std::string region;
+        std::string bucket;
+        std::string scheme;
+        std::string host;
+        std::string base_path;
+        bool path_style;
+    };
+    const std::vector<Case> cases = {
+        {"aws_virtual_host", "", "eu-west-1", "my-bucket", "https",
+         "my-bucket.s3.eu-west-1.amazonaws.com", "", false},
+        {"aws_us_east_1", "", "us-east-1", "site", "https", "site.s3.us-east-1.amazonaws.com", "",
+         false},
+        {"aws_dotted_bucket_path_style", "", "eu-west-1", "www.example.com", "https",
+         "s3.eu-west-1.amazonaws.com", "", true},
+        {"custom_http_ip_port", "http://127.0.0.1:9000", "us-east-1", "my-bucket", "http",
+         "127.0.0.1:9000", "", true},
+        {"custom_trailing_slash", "http://127.0.0.1:9000/", "us-east-1", "my-bucket", "http",
+         "127.0.0.1:9000", "", true},
+        {"custom_https_with_path", "https://gateway.example.com/s3/", "us-east-1", "b-1",
+         "https", "gateway.example.com", "/s3", true},
+        {"custom_upper_scheme", "HTTPS://minio.local", "us-east-1", "b-1", "https", "minio.local",
+         "", true},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const auto endpoint = s3::resolve_endpoint(c.endpoint_url, c.region, c.bucket);
+        EXPECT_EQ(endpoint.scheme, c.scheme);
+        EXPECT_EQ(endpoint.host, c.host);
+        EXPECT_EQ(endpoint.base_path, c.base_path);
+        EXPECT_EQ(endpoint.path_style, c.path_style);
+    }
+}
+
+TEST(ClientResolveEndpoint, BadEndpointsThrowInvalidArgument) {
+    const std::vector<std::string> bad = {"ftp://example.com", "127.0.0.1:9000", "example.com",
+                                          "http://", "file:///tmp/x", "s3://bucket"};
+    for (const auto& url : bad) {
+        SCOPED_TRACE(url);
+        EXPECT_THROW((void)s3::resolve_endpoint(url, "us-east-1", "my-bucket"),
+                     std::invalid_argument);
+    }
+}
+
+// ---------------------------------------------------------------- list_objects_v2
+
+TEST(ClientListObjectsV2, SendsSignedPathStyleGet) {
+    Harness h;
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("sites/app/", "/", "");
+    ASSERT_EQ(h.transport->requests.size(), 1u);
+    const auto& request = h.transport->requests[0];
+    EXPECT_EQ(request.method, "GET");
+    EXPECT_EQ(request.scheme, "http");
+    EXPECT_EQ(request.host, "127.0.0.1:9000");
+    EXPECT_EQ(request.path, "/my-bucket/");
+    EXPECT_EQ(param(request.query, "list-type"), "2");
+    EXPECT_EQ(param(request.query, "encoding-type"), "url");
+    EXPECT_EQ(param(request.query, "prefix"), "sites%2Fapp%2F");
+    EXPECT_EQ(param(request.query, "delimiter"), "%2F");
+    EXPECT_EQ(param(request.query, "max-keys"), "1000");
+    EXPECT_FALSE(param(request.query, "continuation-token").has_value());
+    EXPECT_TRUE(request.body.empty());
+
+    const auto authorization = header(request, "authorization");
+    ASSERT_TRUE(authorization.has_value());
+    EXPECT_EQ(authorization->rfind("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261120/eu-west-1/s3/"
+                                   "aws4_request, SignedHeaders=",
+                                   0),
+              0u)
+        << *authorization;
+    EXPECT_NE(authorization->find("host"), std::string::npos);
+    EXPECT_NE(authorization->find("x-amz-content-sha256"), std::string::npos);
+    EXPECT_NE(authorization->find("x-amz-date"), std::string::npos);
+    EXPECT_NE(authorization->find("Signature="), std::string::npos);
+    EXPECT_EQ(header(request, "x-amz-content-sha256"), hex_sha256(""));
+    EXPECT_EQ(header(request, "x-amz-date"), "20261120T140300Z");
+    EXPECT_FALSE(header(request, "x-amz-security-token").has_value());
+    EXPECT_EQ(h.client.counts().list.load(), 1);
+}
+
+TEST(ClientListObjectsV2, QueryEncodingTable) {
+    struct Case {
+        std::string prefix;
+        std::string delimiter;
+        std::string token;
+        std::optional<std::string> prefix_wire;
+        std::optional<std::string> delimiter_wire;
+        std::optional<std::string> token_wire;
+    };
+    const std::vector<Case> cases = {
+        {"", "", "", std::nullopt, std::nullopt, std::nullopt},
+        {"a b+c/", "", "", "a%20b%2Bc%2F", std::nullopt, std::nullopt},
+        {"caf\xC3\xA9/", "/", "", "caf%C3%A9%2F", "%2F", std::nullopt},
+        {"x&y=z/", "", "1ueGcx/Rx1T+w=", "x%26y%3Dz%2F", std::nullopt, "1ueGcx%2FRx1T%2Bw%3D"},
+        {"~unreserved-._/", "", "", "~unreserved-._%2F", std::nullopt, std::nullopt},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.prefix + " | " + c.token);
+        Harness h;
+        h.transport->respond(200, kEmptyList);
+        (void)h.client.list_objects_v2(c.prefix, c.delimiter, c.token, 250);
+        ASSERT_EQ(h.transport->requests.size(), 1u);
+        const auto& query = h.transport->requests[0].query;
+        EXPECT_EQ(param(query, "prefix"), c.prefix_wire) << query;
+        EXPECT_EQ(param(query, "delimiter"), c.delimiter_wire) << query;
+        EXPECT_EQ(param(query, "continuation-token"), c.token_wire) << query;
+        EXPECT_EQ(param(query, "max-keys"), "250") << query;
+        EXPECT_EQ(param(query, "encoding-type"), "url") << query;
+        EXPECT_EQ(query.find(' '), std::string::npos) << query;
+    }
+}
+
+TEST(ClientListObjectsV2, VirtualHostStyleOnAws) {
+    Harness h("", "my-bucket");
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    ASSERT_EQ(h.transport->requests.size(), 1u);
+    const auto& request = h.transport->requests[0];
+    EXPECT_EQ(request.scheme, "https");
+    EXPECT_EQ(request.host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(request.path, "/");
+}
+
+TEST(ClientListObjectsV2, BasePathOfCustomEndpoint) {
+    Harness h("https://gw.example.com/storage/", "my-bucket");
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "", "");
+    ASSERT_EQ(h.transport->requests.size(), 1u);
+    EXPECT_EQ(h.transport->requests[0].path, "/storage/my-bucket/");
+}
+
+TEST(ClientListObjectsV2, SessionTokenIsSent) {
+    Harness h("http://127.0.0.1:9000", "my-bucket", "SESSION");
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "", "");
+    ASSERT_EQ(h.transport->requests.size(), 1u);
+    EXPECT_EQ(header(h.transport->requests[0], "x-amz-security-token"), "SESSION");
+}
+
+TEST(ClientListObjectsV2, ParsesThePage) {
+    Harness h;
+    h.transport->respond(
+        200,
+        "<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>"
+        "<NextContinuationToken>TOKEN</NextContinuationToken>"
+        "<Contents><Key>sites%2Fa%20b</Key><LastModified>2026-11-20T14:03:00.000Z</LastModified>"
+        "<ETag>&quot;x&quot;</ETag><Size>42</Size></Contents>"
+        "<CommonPrefixes><Prefix>sites%2Fapp%2F</Prefix></CommonPrefixes></ListBucketResult>");
+    const auto page = h.client.list_objects_v2("sites/", "/", "");
+    ASSERT_EQ(page.objects.size(), 1u);
+    EXPECT_EQ(page.objects[0].key, "sites/a b");
+    EXPECT_EQ(page.objects[0].size, 42u);
+    EXPECT_EQ(page.common_prefixes, (std::vector<std::string>{"sites/app/"}));
+    EXPECT_TRUE(page.is_truncated);
+    EXPECT_EQ(page.next_continuation_token, "TOKEN");
+}
+
+struct ErrorAnswerCase {
+    const char* name;
+    long status;
+    std::string body;
+    std::map<std::string, std::string> headers;
+    ErrorKind kind;
+    std::string code;
+    std::string request_id;
+};
+
+class ClientErrorAnswerTest : public ::testing::TestWithParam<ErrorAnswerCase> {};
+
+TEST_P(ClientErrorAnswerTest, BecomesS3Error) {
+    const auto& c = GetParam();
+    Harness h;
+    h.transport->respond(c.status, c.body, c.headers);
+    try {
+        (void)h.client.list_objects_v2("sites/", "/", "");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.kind, c.kind) << s3::to_string(error.kind);
+        EXPECT_EQ(error.http_status, c.status);
+        EXPECT_EQ(error.code, c.code);
+        EXPECT_EQ(error.request_id, c.request_id);
+        const std::string what = error.what();
+        if (!c.code.empty()) EXPECT_NE(what.find(c.code), std::string::npos) << what;
+        if (!c.request_id.empty()) EXPECT_NE(what.find(c.request_id), std::string::npos) << what;
+        EXPECT_NE(what.find("my-bucket"), std::string::npos) << what;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ClientErrorAnswerTest,
+    ::testing::Values(
+        ErrorAnswerCase{"no_such_bucket", 404,
+                        "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not "
+                        "exist</Message><RequestId>RID404</RequestId></Error>",
+                        {{"x-amz-request-id", "HEADER-RID"}},
+                        ErrorKind::kNotFound, "NoSuchBucket", "RID404"},
+        ErrorAnswerCase{"access_denied", 403,
+                        "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
+                        "<RequestId>RID403</RequestId></Error>",
+                        {},
+                        ErrorKind::kAccessDenied, "AccessDenied", "RID403"},
+        ErrorAnswerCase{"signature", 403,
+                        "<Error><Code>SignatureDoesNotMatch</Code><Message>x</Message>"
+                        "<RequestId>RIDSIG</RequestId></Error>",
+                        {},
+                        ErrorKind::kAuth, "SignatureDoesNotMatch", "RIDSIG"},
+        ErrorAnswerCase{"slow_down", 503,
+                        "<Error><Code>SlowDown</Code><Message>Please reduce your request "
+                        "rate.</Message><RequestId>RID503</RequestId></Error>",
+                        {},
+                        ErrorKind::kThrottled, "SlowDown", "RID503"},
+        ErrorAnswerCase{"request_id_from_header", 500,
+                        "<Error><Code>InternalError</Code><Message>x</Message></Error>",
+                        {{"x-amz-request-id", "HEADER-RID"}},
+                        ErrorKind::kServer, "InternalError", "HEADER-RID"},
+        ErrorAnswerCase{"html_body_falls_back_on_status", 502,
+                        "<html><body>Bad Gateway</body></html>",
+                        {},
+                        ErrorKind::kServer, "", ""},
+        ErrorAnswerCase{"empty_body_403", 403, "", {{"x-amz-request-id", "R"}},
+                        ErrorKind::kAccessDenied, "", "R"},
+        ErrorAnswerCase{"garbage_200_is_bad_response", 200, "<html>oops</html>",
+                        {{"x-amz-request-id", "R200"}}, ErrorKind::kBadResponse, "", "R200"},
+        ErrorAnswerCase{"truncated_without_token_is_bad_response", 200,
+                        "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>",
+                        {}, ErrorKind::kBadResponse, "", ""}),
+    [](const ::testing::TestParamInfo<ErrorAnswerCase>& case_info) {
+        return std::string(case_info.param.name);
+    });
+
+TEST(ClientListObjectsV2, TransportFailureIsTransportError) {
+    Harness h;
+    h.transport->fail("Couldn't connect to server");
+    try {
+        (void)h.client.list_objects_v2("", "/", "");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kTransport);
+        EXPECT_EQ(error.http_status, 0);
+        EXPECT_EQ(error.code, "");
+        EXPECT_EQ(error.message, "Couldn't connect to server");
+        EXPECT_TRUE(s3::is_retryable(error.kind));
+        EXPECT_NE(std::string(error.what()).find("Couldn't connect"), std::string::npos);
+    }
+}
+
+// ------------------------------------------------------------ delete_objects
+
+std::vector<std::string> keys_in(const std::string& body) {
+    pugi::xml_document doc;
+    EXPECT_TRUE(doc.load_string(body.c_str(), pugi::parse_default | pugi::parse_ws_pcdata));
+    std::vector<std::string> keys;
+    for (auto object : doc.child("Delete").children("Object")) {
+        keys.emplace_back(object.child_value("Key"));
+    }
+    return keys;
+}
+
+TEST(ClientDeleteObjects, SendsPostWithContentMd5) {
+    Harness h;
+    h.transport->respond(200, "<DeleteResult></DeleteResult>");
+    const std::vector<std::string> keys{"sites/app/a.html", "sites/app/a&b <c>.html",
+                                        "sites/app/caf\xC3\xA9"};
+    const auto result = h.client.delete_objects(keys);
+    EXPECT_TRUE(result.errors.empty());
+    ASSERT_EQ(h.transport->requests.size(), 1u);
+    const auto& request = h.transport->requests[0];
+    EXPECT_EQ(request.method, "POST");
+    EXPECT_EQ(request.path, "/my-bucket/");
+    EXPECT_EQ(request.query, "delete=");
+    ASSERT_FALSE(request.body.empty());
+    EXPECT_EQ(keys_in(request.body), keys);
+    EXPECT_NE(request.body.find("<Quiet>true</Quiet>"), std::string::npos) << request.body;
+
+    const auto md5 = header(request, "content-md5");
+    ASSERT_TRUE(md5.has_value());
+    EXPECT_EQ(*md5, base64_md5(request.body));
+    EXPECT_EQ(md5->size(), 24u);
+    EXPECT_EQ(header(request, "x-amz-content-sha256"), hex_sha256(request.body));
+    EXPECT_EQ(header(request, "content-type"), "application/xml");
+    const auto authorization = header(request, "authorization");
+    ASSERT_TRUE(authorization.has_value());
+    EXPECT_NE(authorization->find("content-md5"), std::string::npos) << *authorization;
+    EXPECT_EQ(h.client.counts().del.load(), 1);
+}
+
+TEST(ClientDeleteObjects, ParsesPerKeyErrors) {
+    Harness h;
+    h.transport->respond(
+        200,
+        R"(<?xml version="1.0" encoding="UTF-8"?>)"
+        R"(<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
+        "<Error><Key>sites/app/a.html</Key><Code>AccessDenied</Code><Message>Access "
+        "Denied</Message></Error>"
+        "<Error><Key>sites/app/b.html</Key><Code>InternalError</Code><Message>try "
+        "again</Message></Error></DeleteResult>");
+    const auto result =
+        h.client.delete_objects({"sites/app/a.html", "sites/app/b.html", "sites/app/c.html"});
+    EXPECT_TRUE(result.deleted.empty());
+    ASSERT_EQ(result.errors.size(), 2u);
+    EXPECT_EQ(result.errors[0].key, "sites/app/a.html");
+    EXPECT_EQ(result.errors[0].code, "AccessDenied");
+    EXPECT_EQ(result.errors[0].message, "Access Denied");
+    EXPECT_EQ(result.errors[1].key, "sites/app/b.html");
+    EXPECT_EQ(result.errors[1].code, "InternalError");
+}
+
+TEST(ClientDeleteObjects, WholeRequestErrorIsS3Error) {
+    Harness h;
+    h.transport->respond(400,
+                         "<Error><Code>InvalidDigest</Code><Message>bad md5</Message>"
+                         "<RequestId>RIDMD5</RequestId></Error>");
+    try {
+        (void)h.client.delete_objects({"k"});
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kInvalid);
+        EXPECT_EQ(error.code, "InvalidDigest");
+        EXPECT_EQ(error.request_id, "RIDMD5");
+        EXPECT_EQ(error.http_status, 400);
+    }
+}
+
+TEST(ClientDeleteObjects, UnparsableSuccessIsBadResponse) {
+    Harness h;
+    h.transport->respond(200, "<html>proxy</html>");
+    try {
+        (void)h.client.delete_objects({"k"});
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kBadResponse);
+    }
+}
+
+// ------------------------------------------------------------- delete_object
+
+TEST(ClientDeleteObject, KeyEncodingTable) {
+    struct Case {
+        std::string endpoint_url;
+        std::string key;
+        std::string path;
+    };
+    const std::vector<Case> cases = {
+        {"http://127.0.0.1:9000", "sites/app/index.html", "/my-bucket/sites/app/index.html"},
+        {"http://127.0.0.1:9000", "sites/app/a b.html", "/my-bucket/sites/app/a%20b.html"},
+        {"http://127.0.0.1:9000", "sites/app/a+b.html", "/my-bucket/sites/app/a%2Bb.html"},
+        {"http://127.0.0.1:9000", "ctl\x01key", "/my-bucket/ctl%01key"},
+        {"http://127.0.0.1:9000", "caf\xC3\xA9", "/my-bucket/caf%C3%A9"},
+        {"http://127.0.0.1:9000", "q?x=1&y#z", "/my-bucket/q%3Fx%3D1%26y%23z"},
+        {"http://127.0.0.1:9000", "pct%20", "/my-bucket/pct%2520"},
+        {"http://127.0.0.1:9000", "~-._", "/my-bucket/~-._"},
+        {"", "sites/app/a b+c", "/sites/app/a%20b%2Bc"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.key);
+        Harness h(c.endpoint_url);
+        h.transport->respond(204, "");
+        h.client.delete_object(c.key);
+        ASSERT_EQ(h.transport->requests.size(), 1u);
+        const auto& request = h.transport->requests[0];
+        EXPECT_EQ(request.method, "DELETE");
+        EXPECT_EQ(request.path, c.path);
+        EXPECT_EQ(request.query, "");
+        EXPECT_TRUE(header(request, "authorization").has_value());
+    }
+}
+
+TEST(ClientDeleteObject, ErrorIsS3Error) {
+    Harness h;
+    h.transport->respond(403, "<Error><Code>AccessDenied</Code><Message>no</Message></Error>",
+                         {{"x-amz-request-id", "RIDDEL"}});
+    try {
+        h.client.delete_object("sites/app/a.html");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kAccessDenied);
+        EXPECT_EQ(error.request_id, "RIDDEL");
+        EXPECT_NE(error.request.find("DELETE"), std::string::npos) << error.request;
+        EXPECT_NE(error.request.find("sites/app/a.html"), std::string::npos) << error.request;
+    }
+}
+
+TEST(ClientAmzDate, Formats) {
+    EXPECT_EQ(s3::amz_date(fixed_now()), "20261120T140300Z");
+    EXPECT_EQ(s3::amz_date(std::chrono::system_clock::time_point{}), "19700101T000000Z");
+}
+
+}  // namespace
