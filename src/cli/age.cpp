@@ -26,7 +26,7 @@ std::optional<std::chrono::seconds> parse_age(const std::string& text) {
             unit = 86400;
             break;
         case 'w':
-            unit = 7 * 86400;
+            unit = 7LL * 86400;
             break;
         default:
             return std::nullopt;

@@ -46,8 +46,10 @@ void setup(CLI::App& app, RawOptions& raw) {
     app.add_option("--before", raw.before,
                    "past the N newest, delete only those last written before TIME "
                    "(RFC 3339, 2026-01-31T00:00:00Z)");
+    // One glob per --protect, so a glob never swallows the URL that follows it.
     app.add_option("--protect", raw.protect,
-                   "never delete deployments whose name matches this shell glob (repeatable)");
+                   "never delete deployments whose name matches this shell glob (repeatable)")
+        ->allow_extra_args(false);
     app.add_option("--sort-by", raw.sort_by, "what newest means: newest | oldest | name")
         ->capture_default_str();
     app.add_flag("--dry-run", raw.dry_run, "print the plan, delete nothing");

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 
 namespace cli {
 
 std::string human_bytes(std::uint64_t bytes) {
-    constexpr std::array kUnits{"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    constexpr std::array kUnits{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     if (bytes < 1024) return std::to_string(bytes) + " B";
     double value = static_cast<double>(bytes);
     std::size_t unit = 0;
@@ -15,8 +16,16 @@ std::string human_bytes(std::uint64_t bytes) {
         value /= 1024;
         ++unit;
     }
+    // Round first, then choose the unit: 1048575 B is "1.0 MiB", not "1024 KiB".
+    const bool one_decimal = value < 9.95;
+    double shown = one_decimal ? std::round(value * 10) / 10 : std::round(value);
+    if (shown >= 1024 && unit + 1 < kUnits.size()) {
+        shown = 1.0;
+        ++unit;
+    }
     char buf[32];
-    std::snprintf(buf, sizeof buf, value < 10 ? "%.1f %s" : "%.0f %s", value, kUnits[unit]);
+    std::snprintf(buf, sizeof buf, (one_decimal || shown < 10) ? "%.1f %s" : "%.0f %s", shown,
+                  kUnits[unit]);
     return buf;
 }
 
@@ -44,6 +53,19 @@ std::string printable(const std::string& text) {
     return out;
 }
 
+std::size_t display_width(const std::string& text) {
+    // One column per code point: count every byte that does not continue a
+    // UTF-8 sequence. (East Asian wide characters take two; close enough.)
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+std::string pad_right(const std::string& text, std::size_t width) {
+    std::size_t used = display_width(text);
+    return used >= width ? text : text + std::string(width - used, ' ');
+}
+
 void print_plan_text(std::ostream& out, const retention::Plan& plan) {
     out << "Plan for s3://" << printable(plan.bucket) << "/" << printable(plan.root) << ": keep "
         << plan.policy.keep << " newest by " << retention::to_string(plan.policy.sort_by);
@@ -58,17 +80,16 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
     } else {
         std::size_t name_width = 10;
         for (const auto& d : plan.decisions) {
-            name_width = std::max(name_width, printable(d.deployment.name).size());
+            name_width = std::max(name_width, display_width(printable(d.deployment.name)));
         }
         name_width = std::min<std::size_t>(name_width, 60);
-        char line[512];
         auto row = [&](const std::string& name, const std::string& when, const std::string& objects,
                        const std::string& size, const std::string& action,
                        const std::string& reason) {
-            std::snprintf(line, sizeof line, "%-*s  %-20s  %9s  %10s  %-6s  %s\n",
-                          static_cast<int>(name_width), name.c_str(), when.c_str(), objects.c_str(),
-                          size.c_str(), action.c_str(), reason.c_str());
-            out << line;
+            char rest[128];
+            std::snprintf(rest, sizeof rest, "  %-20s  %9s  %10s  %-6s  %s\n", when.c_str(),
+                          objects.c_str(), size.c_str(), action.c_str(), reason.c_str());
+            out << pad_right(name, name_width) << rest;
         };
         const bool by_oldest = plan.policy.sort_by == retention::SortBy::kOldest;
         row("DEPLOYMENT", by_oldest ? "OLDEST OBJECT" : "LAST WRITTEN", "OBJECTS", "SIZE", "ACTION",

@@ -17,6 +17,10 @@ std::string thousands(std::uint64_t value);
 // Control characters in a name would garble a terminal; show them as \xNN.
 std::string printable(const std::string& text);
 
+// Terminal columns of UTF-8 text, and text padded to a width in columns.
+std::size_t display_width(const std::string& text);
+std::string pad_right(const std::string& text, std::size_t width);
+
 void print_plan_text(std::ostream& out, const retention::Plan& plan);
 nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run);
 

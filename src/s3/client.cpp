@@ -81,7 +81,7 @@ Client::Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transpor
     : config_(std::move(config)), transport_(std::move(transport)), clock_(std::move(clock)) {}
 
 net::HttpResponse Client::execute(const std::string& method, const std::string& key,
-                                  std::vector<std::pair<std::string, std::string>> query,
+                                  const std::vector<std::pair<std::string, std::string>>& query,
                                   std::string body,
                                   std::vector<std::pair<std::string, std::string>> extra_headers) {
     const Endpoint& ep = config_.endpoint;
@@ -149,7 +149,7 @@ ListPage Client::list_objects_v2(const std::string& prefix, const std::string& d
     if (!continuation_token.empty()) query.emplace_back("continuation-token", continuation_token);
     query.emplace_back("max-keys", std::to_string(max_keys));
     ++counts_.list;
-    auto response = execute("GET", "", std::move(query), "", {});
+    auto response = execute("GET", "", query, "", {});
     try {
         return parse_list_objects_v2(response.body);
     } catch (const XmlParseError& error) {

@@ -69,7 +69,7 @@ public:
 
 private:
     net::HttpResponse execute(const std::string& method, const std::string& key,
-                              std::vector<std::pair<std::string, std::string>> query,
+                              const std::vector<std::pair<std::string, std::string>>& query,
                               std::string body,
                               std::vector<std::pair<std::string, std::string>> extra_headers);
 

@@ -46,8 +46,15 @@ IniSections parse_ini(std::string_view text, const std::string& source_name) {
             throw IniParseError{source_name + ":" + std::to_string(line_number) + ": " + why};
         };
         if (line.front() == '[') {
-            if (line.back() != ']') fail("section header without closing ']'");
-            current = std::string(trim(line.substr(1, line.size() - 2)));
+            // "[default]  # main account": a comment may follow the header, as the
+            // AWS CLI's parser allows.
+            auto close = line.find(']');
+            if (close == std::string_view::npos) fail("section header without closing ']'");
+            std::string_view after = trim(line.substr(close + 1));
+            if (!after.empty() && after.front() != '#' && after.front() != ';') {
+                fail("unexpected text after section header");
+            }
+            current = std::string(trim(line.substr(1, close - 1)));
             if (current.empty()) fail("empty section name");
             sections[current];
             in_section = true;

@@ -113,12 +113,20 @@ DeleteResult parse_delete_result(std::string_view xml) {
 }
 
 bool xml_can_carry(std::string_view key) {
-    // XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | ... ; the other
-    // C0 controls (and DEL is fine) cannot appear, not even escaped. A CR would
-    // be normalised to LF by the parser, so it cannot round-trip either.
-    for (unsigned char c : key) {
+    // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+    // The other C0 controls cannot appear, not even as character references. A CR
+    // would be normalised to LF by the parser, so it cannot round-trip either.
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        const auto c = static_cast<unsigned char>(key[i]);
         if (c < 0x20 && c != '\t' && c != '\n') return false;
         if (c == '\r') return false;
+        if (c == 0xED && i + 1 < key.size() && static_cast<unsigned char>(key[i + 1]) >= 0xA0) {
+            return false;  // UTF-8 of a surrogate, U+D800..U+DFFF
+        }
+        if (c == 0xEF && i + 2 < key.size() && static_cast<unsigned char>(key[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(key[i + 2]) & 0xFE) == 0xBE) {
+            return false;  // U+FFFE, U+FFFF
+        }
     }
     return true;
 }

@@ -20,7 +20,6 @@ from __future__ import annotations
 import atexit
 import concurrent.futures
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -32,8 +31,6 @@ import tempfile
 import threading
 import time
 import unittest
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,10 +1,7 @@
 """Failures: S3 errors exit 1, bad usage exits 2 before any request; one stderr line each."""
-import datetime as dt
 import unittest
 
-from harness import Dep, S3TestCase, objects_of
-
-T0 = dt.datetime(2026, 2, 1, 0, 0, 0, tzinfo=dt.timezone.utc)
+from harness import S3TestCase
 
 
 class S3ErrorTest(S3TestCase):

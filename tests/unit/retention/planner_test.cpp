@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -43,8 +44,7 @@ Deployment dep(const std::string& name, int newest_day, int oldest_day = -1000,
 }
 
 Policy policy(int keep, SortBy sort_by = SortBy::kNewest,
-              std::optional<int> cutoff_day = std::nullopt,
-              std::vector<std::string> protect = {}) {
+              std::optional<int> cutoff_day = std::nullopt, std::vector<std::string> protect = {}) {
     Policy p;
     p.keep = keep;
     p.sort_by = sort_by;
@@ -75,6 +75,8 @@ struct PlanCase {
     Policy policy;
     std::vector<Expect> expected;
 };
+
+void PrintTo(const PlanCase& c, std::ostream* os) { *os << c.name; }
 
 constexpr Action K = Action::kKeep;
 constexpr Action D = Action::kDelete;
@@ -124,25 +126,22 @@ INSTANTIATE_TEST_SUITE_P(
                  {{"build-3", K, Reason::kNewest},
                   {"build-2", D, Reason::kPastKeep},
                   {"build-1", D, Reason::kPastKeep}}},
-        PlanCase{"sort_by_oldest_disagrees_with_newest",
-                 // x: created day 1, rewritten day 10; y: created day 5, last written day 6.
-                 {dep("x", 10, 1), dep("y", 6, 5), dep("z", 3, 2)},
-                 policy(1, SortBy::kOldest),
-                 {{"y", K, Reason::kNewest},
-                  {"z", D, Reason::kPastKeep},
-                  {"x", D, Reason::kPastKeep}}},
-        PlanCase{"sort_by_newest_same_data",
-                 {dep("x", 10, 1), dep("y", 6, 5), dep("z", 3, 2)},
-                 policy(1, SortBy::kNewest),
-                 {{"x", K, Reason::kNewest},
-                  {"y", D, Reason::kPastKeep},
-                  {"z", D, Reason::kPastKeep}}},
-        PlanCase{"sort_by_name_disagrees_with_newest",
-                 {dep("v1", 30), dep("v2", 20), dep("v3", 10)},
-                 policy(2, SortBy::kName),
-                 {{"v3", K, Reason::kNewest},
-                  {"v2", K, Reason::kNewest},
-                  {"v1", D, Reason::kPastKeep}}},
+        PlanCase{
+            "sort_by_oldest_disagrees_with_newest",
+            // x: created day 1, rewritten day 10; y: created day 5, last written day 6.
+            {dep("x", 10, 1), dep("y", 6, 5), dep("z", 3, 2)},
+            policy(1, SortBy::kOldest),
+            {{"y", K, Reason::kNewest}, {"z", D, Reason::kPastKeep}, {"x", D, Reason::kPastKeep}}},
+        PlanCase{
+            "sort_by_newest_same_data",
+            {dep("x", 10, 1), dep("y", 6, 5), dep("z", 3, 2)},
+            policy(1, SortBy::kNewest),
+            {{"x", K, Reason::kNewest}, {"y", D, Reason::kPastKeep}, {"z", D, Reason::kPastKeep}}},
+        PlanCase{
+            "sort_by_name_disagrees_with_newest",
+            {dep("v1", 30), dep("v2", 20), dep("v3", 10)},
+            policy(2, SortBy::kName),
+            {{"v3", K, Reason::kNewest}, {"v2", K, Reason::kNewest}, {"v1", D, Reason::kPastKeep}}},
         PlanCase{"sort_by_oldest_ties_by_name",
                  {dep("a", 9, 1), dep("b", 2, 1)},
                  policy(1, SortBy::kOldest),
@@ -192,8 +191,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"v1", D, Reason::kPastKeep},
                   {"v", K, Reason::kProtected}}},
         PlanCase{"protect_bracket_glob",
-                 {dep("alpha", 1), dep("beta", 2), dep("gamma", 3), dep("delta", 4),
-                  dep("abc", 5)},
+                 {dep("alpha", 1), dep("beta", 2), dep("gamma", 3), dep("delta", 4), dep("abc", 5)},
                  policy(1, SortBy::kNewest, std::nullopt, {"[ab]*"}),
                  {{"abc", K, Reason::kProtected},
                   {"delta", K, Reason::kNewest},
@@ -225,20 +223,21 @@ INSTANTIATE_TEST_SUITE_P(
                   {"b", D, Reason::kPastKeep},
                   {"a", D, Reason::kPastKeep},
                   {"release-1", K, Reason::kProtected}}}),
-    [](const ::testing::TestParamInfo<PlanCase>& case_info) { return std::string(case_info.param.name); });
+    [](const ::testing::TestParamInfo<PlanCase>& case_info) {
+        return std::string(case_info.param.name);
+    });
 
 TEST(PlannerSummary, CountsAndBytes) {
-    const std::vector<Deployment> deployments{
-        dep("a", 1, 1, 10, 1000), dep("b", 2, 2, 20, 2000), dep("c", 3, 3, 30, 3000),
-        dep("d", 4, 4, 40, 4000), dep("release-0", 0, 0, 5, 500)};
-    const auto plan =
-        retention::make_plan("b", "", deployments, policy(2, SortBy::kNewest, std::nullopt,
-                                                          {"release-*"}));
+    const std::vector<Deployment> deployments{dep("a", 1, 1, 10, 1000), dep("b", 2, 2, 20, 2000),
+                                              dep("c", 3, 3, 30, 3000), dep("d", 4, 4, 40, 4000),
+                                              dep("release-0", 0, 0, 5, 500)};
+    const auto plan = retention::make_plan("b", "", deployments,
+                                           policy(2, SortBy::kNewest, std::nullopt, {"release-*"}));
     EXPECT_EQ(plan.summary.deployments, 5u);
     EXPECT_EQ(plan.summary.keep, 3u);
     EXPECT_EQ(plan.summary.remove, 2u);
-    EXPECT_EQ(plan.summary.objects_to_delete, 30u);   // a + b
-    EXPECT_EQ(plan.summary.bytes_to_delete, 3000u);   // a + b
+    EXPECT_EQ(plan.summary.objects_to_delete, 30u);  // a + b
+    EXPECT_EQ(plan.summary.bytes_to_delete, 3000u);  // a + b
     EXPECT_EQ(plan.root, "");
 }
 
@@ -354,10 +353,12 @@ bool newer_than(const Deployment& a, const Deployment& b, SortBy sort_by) {
 
 TEST(PlannerProperty, InvariantsHoldOnRandomInputs) {
     std::mt19937 rng(20261120);
-    const std::vector<std::string> glob_pool{"release-*", "?", "[ab]*", "keep", "*-prod",
-                                             "v[0-9]", "zz*"};
+    const std::vector<std::string> glob_pool{"release-*", "?",      "[ab]*", "keep",
+                                             "*-prod",    "v[0-9]", "zz*"};
     const std::vector<std::string> stems{"a", "b", "release-", "v", "build-", "x", "keep", "zz"};
-    auto uniform = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    auto uniform = [&rng](int lo, int hi) {
+        return std::uniform_int_distribution<int>(lo, hi)(rng);
+    };
 
     int plans_with_deletions = 0;
     for (int iteration = 0; iteration < 2000; ++iteration) {
@@ -441,8 +442,7 @@ TEST(PlannerProperty, InvariantsHoldOnRandomInputs) {
         for (const auto& d : decisions) {
             if (d.action == Action::kKeep && d.reason != Reason::kProtected) ++kept_unprotected;
         }
-        EXPECT_GE(kept_unprotected,
-                  static_cast<std::uint64_t>(std::min(p.keep, unprotected_seen)));
+        EXPECT_GE(kept_unprotected, static_cast<std::uint64_t>(std::min(p.keep, unprotected_seen)));
 
         // Summary consistent with the decisions.
         EXPECT_EQ(plan.summary.deployments, decisions.size());

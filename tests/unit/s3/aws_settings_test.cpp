@@ -37,9 +37,8 @@ public:
     FakeHome() {
         static std::atomic<int> counter{0};
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        home_ = fs::path(::testing::TempDir()) /
-                ("s3c_home_" + std::to_string(::getpid()) + "_" + info->name() + "_" +
-                 std::to_string(counter++));
+        home_ = fs::path(::testing::TempDir()) / ("s3c_home_" + std::to_string(::getpid()) + "_" +
+                                                  info->name() + "_" + std::to_string(counter++));
         fs::remove_all(home_);
         fs::create_directories(home_ / ".aws");
     }
@@ -134,9 +133,10 @@ TEST(AwsSettingsCredentials, ProfileFlagIgnoresEnvironmentKeys) {
     FakeHome home;
     home.credentials(kCredentials);
     home.config(kConfig);
-    const auto settings = resolve({"dev", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"},
-                                                             {"AWS_SECRET_ACCESS_KEY", "SECRET_ENV"},
-                                                             {"AWS_PROFILE", "default"}}));
+    const auto settings =
+        resolve({"dev", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"},
+                                           {"AWS_SECRET_ACCESS_KEY", "SECRET_ENV"},
+                                           {"AWS_PROFILE", "default"}}));
     EXPECT_EQ(settings.credentials.access_key_id, "AKID_DEV");
     EXPECT_EQ(settings.credentials.secret_access_key, "SECRET_DEV");
     EXPECT_EQ(settings.credentials.session_token, "TOKEN_DEV");
@@ -149,8 +149,7 @@ TEST(AwsSettingsCredentials, ProfileFlagWithHalfEnvironmentKeysIsFine) {
     // With --profile the environment keys are not looked at, so a lone one is no error.
     FakeHome home;
     home.credentials(kCredentials);
-    const auto settings =
-        resolve({"dev", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"}}));
+    const auto settings = resolve({"dev", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"}}));
     EXPECT_EQ(settings.credentials.access_key_id, "AKID_DEV");
 }
 
@@ -193,8 +192,9 @@ TEST(AwsSettingsCredentials, DefaultProfileFromCredentialsFile) {
 
 TEST(AwsSettingsCredentials, DefaultProfileMayBeSpelledProfileDefaultInConfig) {
     FakeHome home;
-    home.config("[profile default]\nregion = ca-central-1\n"
-                "aws_access_key_id = A\naws_secret_access_key = B\n");
+    home.config(
+        "[profile default]\nregion = ca-central-1\n"
+        "aws_access_key_id = A\naws_secret_access_key = B\n");
     const auto settings = resolve({}, home.env());
     EXPECT_EQ(settings.credentials.access_key_id, "A");
     EXPECT_EQ(settings.region, "ca-central-1");
@@ -316,8 +316,8 @@ TEST(AwsSettingsErrors, UnknownProfileFlagIsConfigError) {
     home.credentials(kCredentials);
     home.config(kConfig);
     try {
-        (void)resolve({"nosuch", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "A"},
-                                                    {"AWS_SECRET_ACCESS_KEY", "B"}}));
+        (void)resolve({"nosuch", "", ""},
+                      home.env({{"AWS_ACCESS_KEY_ID", "A"}, {"AWS_SECRET_ACCESS_KEY", "B"}}));
         FAIL() << "expected ConfigError";
     } catch (const ConfigError& error) {
         EXPECT_NE(error.message.find("nosuch"), std::string::npos) << error.message;
@@ -407,8 +407,8 @@ TEST(AwsSettingsErrors, MalformedFilesAreConfigErrors) {
         home.credentials(c.credentials);
         home.config(c.config);
         try {
-            (void)resolve({}, home.env({{"AWS_ACCESS_KEY_ID", "A"},
-                                        {"AWS_SECRET_ACCESS_KEY", "B"}}));
+            (void)resolve({},
+                          home.env({{"AWS_ACCESS_KEY_ID", "A"}, {"AWS_SECRET_ACCESS_KEY", "B"}}));
             FAIL() << "expected ConfigError";
         } catch (const ConfigError& error) {
             const auto path = c.config_is_bad ? home.config_path() : home.credentials_path();

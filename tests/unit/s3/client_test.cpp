@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -39,7 +40,9 @@ public:
     void respond(long status, std::string body, std::map<std::string, std::string> headers = {}) {
         answers.emplace_back(HttpResponse{status, std::move(headers), std::move(body)});
     }
-    void fail(std::string message) { answers.emplace_back(net::TransportFailure{std::move(message)}); }
+    void fail(std::string message) {
+        answers.emplace_back(net::TransportFailure{std::move(message)});
+    }
 
     std::vector<HttpRequest> requests;
     std::deque<Answer> answers;
@@ -48,7 +51,8 @@ public:
 std::optional<std::string> header(const HttpRequest& request, const std::string& lower_name) {
     for (const auto& [name, value] : request.headers) {
         std::string lowered = name;
-        for (auto& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (auto& ch : lowered)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (lowered == lower_name) return value;
     }
     return std::nullopt;
@@ -107,25 +111,23 @@ std::chrono::system_clock::time_point fixed_now() {
 
 struct Harness {
     explicit Harness(const std::string& endpoint_url = "http://127.0.0.1:9000",
-                     const std::string& bucket = "my-bucket",
-                     std::string session_token = "")
+                     const std::string& bucket = "my-bucket", std::string session_token = "")
         : transport(std::make_shared<FakeTransport>()),
-          client(
-              s3::ClientConfig{bucket, "eu-west-1",
-                               s3::resolve_endpoint(endpoint_url, "eu-west-1", bucket),
-                               {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                std::move(session_token)}},
-              transport, fixed_now) {}
+          client(s3::ClientConfig{bucket,
+                                  "eu-west-1",
+                                  s3::resolve_endpoint(endpoint_url, "eu-west-1", bucket),
+                                  {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                   std::move(session_token)}},
+                 transport, fixed_now) {}
 
     std::shared_ptr<FakeTransport> transport;
     s3::Client client;
 };
 
-const char* kEmptyList =
-    R"(<?xml version="1.0" encoding="UTF-8"?>)"
-    R"(<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
-    "<Name>my-bucket</Name><EncodingType>url</EncodingType>"
-    "<IsTruncated>false</IsTruncated></ListBucketResult>";
+const char* kEmptyList = R"(<?xml version="1.0" encoding="UTF-8"?>)"
+                         R"(<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
+                         "<Name>my-bucket</Name><EncodingType>url</EncodingType>"
+                         "<IsTruncated>false</IsTruncated></ListBucketResult>";
 
 // ------------------------------------------------------------- resolve_endpoint
 
@@ -151,8 +153,8 @@ TEST(ClientResolveEndpoint, Table) {
          "127.0.0.1:9000", "", true},
         {"custom_trailing_slash", "http://127.0.0.1:9000/", "us-east-1", "my-bucket", "http",
          "127.0.0.1:9000", "", true},
-        {"custom_https_with_path", "https://gateway.example.com/s3/", "us-east-1", "b-1",
-         "https", "gateway.example.com", "/s3", true},
+        {"custom_https_with_path", "https://gateway.example.com/s3/", "us-east-1", "b-1", "https",
+         "gateway.example.com", "/s3", true},
         {"custom_upper_scheme", "HTTPS://minio.local", "us-east-1", "b-1", "https", "minio.local",
          "", true},
     };
@@ -168,7 +170,7 @@ TEST(ClientResolveEndpoint, Table) {
 
 TEST(ClientResolveEndpoint, BadEndpointsThrowInvalidArgument) {
     const std::vector<std::string> bad = {"ftp://example.com", "127.0.0.1:9000", "example.com",
-                                          "http://", "file:///tmp/x", "s3://bucket"};
+                                          "http://",           "file:///tmp/x",  "s3://bucket"};
     for (const auto& url : bad) {
         SCOPED_TRACE(url);
         EXPECT_THROW((void)s3::resolve_endpoint(url, "us-east-1", "my-bucket"),
@@ -300,6 +302,8 @@ struct ErrorAnswerCase {
     std::string request_id;
 };
 
+void PrintTo(const ErrorAnswerCase& c, std::ostream* os) { *os << c.name; }
+
 class ClientErrorAnswerTest : public ::testing::TestWithParam<ErrorAnswerCase> {};
 
 TEST_P(ClientErrorAnswerTest, BecomesS3Error) {
@@ -315,8 +319,12 @@ TEST_P(ClientErrorAnswerTest, BecomesS3Error) {
         EXPECT_EQ(error.code, c.code);
         EXPECT_EQ(error.request_id, c.request_id);
         const std::string what = error.what();
-        if (!c.code.empty()) EXPECT_NE(what.find(c.code), std::string::npos) << what;
-        if (!c.request_id.empty()) EXPECT_NE(what.find(c.request_id), std::string::npos) << what;
+        if (!c.code.empty()) {
+            EXPECT_NE(what.find(c.code), std::string::npos) << what;
+        }
+        if (!c.request_id.empty()) {
+            EXPECT_NE(what.find(c.request_id), std::string::npos) << what;
+        }
         EXPECT_NE(what.find("my-bucket"), std::string::npos) << what;
     }
 }
@@ -324,41 +332,73 @@ TEST_P(ClientErrorAnswerTest, BecomesS3Error) {
 INSTANTIATE_TEST_SUITE_P(
     Table, ClientErrorAnswerTest,
     ::testing::Values(
-        ErrorAnswerCase{"no_such_bucket", 404,
+        ErrorAnswerCase{"no_such_bucket",
+                        404,
                         "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not "
                         "exist</Message><RequestId>RID404</RequestId></Error>",
                         {{"x-amz-request-id", "HEADER-RID"}},
-                        ErrorKind::kNotFound, "NoSuchBucket", "RID404"},
-        ErrorAnswerCase{"access_denied", 403,
+                        ErrorKind::kNotFound,
+                        "NoSuchBucket",
+                        "RID404"},
+        ErrorAnswerCase{"access_denied",
+                        403,
                         "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
                         "<RequestId>RID403</RequestId></Error>",
                         {},
-                        ErrorKind::kAccessDenied, "AccessDenied", "RID403"},
-        ErrorAnswerCase{"signature", 403,
+                        ErrorKind::kAccessDenied,
+                        "AccessDenied",
+                        "RID403"},
+        ErrorAnswerCase{"signature",
+                        403,
                         "<Error><Code>SignatureDoesNotMatch</Code><Message>x</Message>"
                         "<RequestId>RIDSIG</RequestId></Error>",
                         {},
-                        ErrorKind::kAuth, "SignatureDoesNotMatch", "RIDSIG"},
-        ErrorAnswerCase{"slow_down", 503,
+                        ErrorKind::kAuth,
+                        "SignatureDoesNotMatch",
+                        "RIDSIG"},
+        ErrorAnswerCase{"slow_down",
+                        503,
                         "<Error><Code>SlowDown</Code><Message>Please reduce your request "
                         "rate.</Message><RequestId>RID503</RequestId></Error>",
                         {},
-                        ErrorKind::kThrottled, "SlowDown", "RID503"},
-        ErrorAnswerCase{"request_id_from_header", 500,
+                        ErrorKind::kThrottled,
+                        "SlowDown",
+                        "RID503"},
+        ErrorAnswerCase{"request_id_from_header",
+                        500,
                         "<Error><Code>InternalError</Code><Message>x</Message></Error>",
                         {{"x-amz-request-id", "HEADER-RID"}},
-                        ErrorKind::kServer, "InternalError", "HEADER-RID"},
-        ErrorAnswerCase{"html_body_falls_back_on_status", 502,
+                        ErrorKind::kServer,
+                        "InternalError",
+                        "HEADER-RID"},
+        ErrorAnswerCase{"html_body_falls_back_on_status",
+                        502,
                         "<html><body>Bad Gateway</body></html>",
                         {},
-                        ErrorKind::kServer, "", ""},
-        ErrorAnswerCase{"empty_body_403", 403, "", {{"x-amz-request-id", "R"}},
-                        ErrorKind::kAccessDenied, "", "R"},
-        ErrorAnswerCase{"garbage_200_is_bad_response", 200, "<html>oops</html>",
-                        {{"x-amz-request-id", "R200"}}, ErrorKind::kBadResponse, "", "R200"},
-        ErrorAnswerCase{"truncated_without_token_is_bad_response", 200,
+                        ErrorKind::kServer,
+                        "",
+                        ""},
+        ErrorAnswerCase{"empty_body_403",
+                        403,
+                        "",
+                        {{"x-amz-request-id", "R"}},
+                        ErrorKind::kAccessDenied,
+                        "",
+                        "R"},
+        ErrorAnswerCase{"garbage_200_is_bad_response",
+                        200,
+                        "<html>oops</html>",
+                        {{"x-amz-request-id", "R200"}},
+                        ErrorKind::kBadResponse,
+                        "",
+                        "R200"},
+        ErrorAnswerCase{"truncated_without_token_is_bad_response",
+                        200,
                         "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>",
-                        {}, ErrorKind::kBadResponse, "", ""}),
+                        {},
+                        ErrorKind::kBadResponse,
+                        "",
+                        ""}),
     [](const ::testing::TestParamInfo<ErrorAnswerCase>& case_info) {
         return std::string(case_info.param.name);
     });
@@ -422,13 +462,12 @@ TEST(ClientDeleteObjects, SendsPostWithContentMd5) {
 TEST(ClientDeleteObjects, ParsesPerKeyErrors) {
     Harness h;
     h.transport->respond(
-        200,
-        R"(<?xml version="1.0" encoding="UTF-8"?>)"
-        R"(<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
-        "<Error><Key>sites/app/a.html</Key><Code>AccessDenied</Code><Message>Access "
-        "Denied</Message></Error>"
-        "<Error><Key>sites/app/b.html</Key><Code>InternalError</Code><Message>try "
-        "again</Message></Error></DeleteResult>");
+        200, R"(<?xml version="1.0" encoding="UTF-8"?>)"
+             R"(<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
+             "<Error><Key>sites/app/a.html</Key><Code>AccessDenied</Code><Message>Access "
+             "Denied</Message></Error>"
+             "<Error><Key>sites/app/b.html</Key><Code>InternalError</Code><Message>try "
+             "again</Message></Error></DeleteResult>");
     const auto result =
         h.client.delete_objects({"sites/app/a.html", "sites/app/b.html", "sites/app/c.html"});
     EXPECT_TRUE(result.deleted.empty());

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <iterator>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@ struct ClassifyCase {
     long status;
     ErrorKind expected;
 };
+
+void PrintTo(const ClassifyCase& c, std::ostream* os) { *os << "'" << c.code << "' " << c.status; }
 
 class ErrorClassifyTest : public ::testing::TestWithParam<ClassifyCase> {};
 
@@ -53,27 +56,22 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     UnknownCodeFallsBackOnStatus, ErrorClassifyTest,
-    ::testing::Values(ClassifyCase{"", 503, ErrorKind::kThrottled},
-                      ClassifyCase{"", 429, ErrorKind::kThrottled},
-                      ClassifyCase{"", 500, ErrorKind::kServer},
-                      ClassifyCase{"", 502, ErrorKind::kServer},
-                      ClassifyCase{"", 504, ErrorKind::kServer},
-                      ClassifyCase{"", 401, ErrorKind::kAuth},
-                      ClassifyCase{"", 403, ErrorKind::kAccessDenied},
-                      ClassifyCase{"", 404, ErrorKind::kNotFound},
-                      ClassifyCase{"", 400, ErrorKind::kInvalid},
-                      ClassifyCase{"", 409, ErrorKind::kInvalid},
-                      ClassifyCase{"", 0, ErrorKind::kTransport},
-                      ClassifyCase{"", 200, ErrorKind::kOther},
-                      ClassifyCase{"", 301, ErrorKind::kOther},
-                      ClassifyCase{"SomethingNew", 503, ErrorKind::kThrottled},
-                      ClassifyCase{"SomethingNew", 500, ErrorKind::kServer},
-                      ClassifyCase{"SomethingNew", 403, ErrorKind::kAccessDenied},
-                      ClassifyCase{"SomethingNew", 404, ErrorKind::kNotFound},
-                      ClassifyCase{"SomethingNew", 0, ErrorKind::kTransport},
-                      // Codes are case-sensitive: a lookalike is unknown.
-                      ClassifyCase{"slowdown", 400, ErrorKind::kInvalid},
-                      ClassifyCase{"accessdenied", 404, ErrorKind::kNotFound}));
+    ::testing::Values(
+        ClassifyCase{"", 503, ErrorKind::kThrottled}, ClassifyCase{"", 429, ErrorKind::kThrottled},
+        ClassifyCase{"", 500, ErrorKind::kServer}, ClassifyCase{"", 502, ErrorKind::kServer},
+        ClassifyCase{"", 504, ErrorKind::kServer}, ClassifyCase{"", 401, ErrorKind::kAuth},
+        ClassifyCase{"", 403, ErrorKind::kAccessDenied},
+        ClassifyCase{"", 404, ErrorKind::kNotFound}, ClassifyCase{"", 400, ErrorKind::kInvalid},
+        ClassifyCase{"", 409, ErrorKind::kInvalid}, ClassifyCase{"", 0, ErrorKind::kTransport},
+        ClassifyCase{"", 200, ErrorKind::kOther}, ClassifyCase{"", 301, ErrorKind::kOther},
+        ClassifyCase{"SomethingNew", 503, ErrorKind::kThrottled},
+        ClassifyCase{"SomethingNew", 500, ErrorKind::kServer},
+        ClassifyCase{"SomethingNew", 403, ErrorKind::kAccessDenied},
+        ClassifyCase{"SomethingNew", 404, ErrorKind::kNotFound},
+        ClassifyCase{"SomethingNew", 0, ErrorKind::kTransport},
+        // Codes are case-sensitive: a lookalike is unknown.
+        ClassifyCase{"slowdown", 400, ErrorKind::kInvalid},
+        ClassifyCase{"accessdenied", 404, ErrorKind::kNotFound}));
 
 TEST(ErrorIsRetryable, Table) {
     struct Case {
@@ -81,10 +79,10 @@ TEST(ErrorIsRetryable, Table) {
         bool retryable;
     };
     const Case cases[] = {
-        {ErrorKind::kNotFound, false},   {ErrorKind::kAccessDenied, false},
-        {ErrorKind::kAuth, false},       {ErrorKind::kInvalid, false},
-        {ErrorKind::kThrottled, true},   {ErrorKind::kServer, true},
-        {ErrorKind::kTransport, true},   {ErrorKind::kBadResponse, true},
+        {ErrorKind::kNotFound, false}, {ErrorKind::kAccessDenied, false},
+        {ErrorKind::kAuth, false},     {ErrorKind::kInvalid, false},
+        {ErrorKind::kThrottled, true}, {ErrorKind::kServer, true},
+        {ErrorKind::kTransport, true}, {ErrorKind::kBadResponse, true},
         {ErrorKind::kOther, false},
     };
     for (const auto& c : cases) {
@@ -94,11 +92,9 @@ TEST(ErrorIsRetryable, Table) {
 }
 
 TEST(ErrorToString, EveryKindHasADistinctName) {
-    const ErrorKind kinds[] = {ErrorKind::kNotFound,  ErrorKind::kAccessDenied,
-                               ErrorKind::kAuth,      ErrorKind::kInvalid,
-                               ErrorKind::kThrottled, ErrorKind::kServer,
-                               ErrorKind::kTransport, ErrorKind::kBadResponse,
-                               ErrorKind::kOther};
+    const ErrorKind kinds[] = {ErrorKind::kNotFound,  ErrorKind::kAccessDenied, ErrorKind::kAuth,
+                               ErrorKind::kInvalid,   ErrorKind::kThrottled,    ErrorKind::kServer,
+                               ErrorKind::kTransport, ErrorKind::kBadResponse,  ErrorKind::kOther};
     std::set<std::string> names;
     for (auto kind : kinds) {
         const std::string name = s3::to_string(kind);
@@ -155,7 +151,13 @@ TEST(ErrorS3Error, WhatTable) {
          "GET s3://b/",
          {"Connection refused", "no response", "GET s3://b/"},
          {"HTTP"}},
-        {500, "InternalError", "boom", "", "", {"InternalError", "boom", "HTTP 500"}, {"request id"}},
+        {500,
+         "InternalError",
+         "boom",
+         "",
+         "",
+         {"InternalError", "boom", "HTTP 500"},
+         {"request id"}},
     };
     for (const auto& c : cases) {
         const s3::S3Error error(s3::classify(c.code, c.status), c.status, c.code, c.message,

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,8 @@ public:
     IniTempDir() {
         static std::atomic<int> counter{0};
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path_ = fs::path(::testing::TempDir()) /
-                ("s3c_ini_" + std::to_string(::getpid()) + "_" + info->name() + "_" +
-                 std::to_string(counter++));
+        path_ = fs::path(::testing::TempDir()) / ("s3c_ini_" + std::to_string(::getpid()) + "_" +
+                                                  info->name() + "_" + std::to_string(counter++));
         fs::remove_all(path_);
         fs::create_directories(path_);
     }
@@ -56,6 +56,8 @@ struct IniCase {
     IniSections expected;
 };
 
+void PrintTo(const IniCase& c, std::ostream* os) { *os << c.name; }
+
 class IniParseTest : public ::testing::TestWithParam<IniCase> {};
 
 TEST_P(IniParseTest, Parses) {
@@ -68,14 +70,18 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         IniCase{"empty", "", {}},
         IniCase{"only_comments_and_blanks", "# one\n; two\n\n   \n\t# indented comment\n", {}},
-        IniCase{"one_section",
-                "[default]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
-                {{"default", {{"aws_access_key_id", "AKID"}, {"aws_secret_access_key", "SECRET"}}}}},
-        IniCase{"no_trailing_newline", "[default]\nregion=eu-west-1", {{"default", {{"region", "eu-west-1"}}}}},
+        IniCase{
+            "one_section",
+            "[default]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
+            {{"default", {{"aws_access_key_id", "AKID"}, {"aws_secret_access_key", "SECRET"}}}}},
+        IniCase{"no_trailing_newline",
+                "[default]\nregion=eu-west-1",
+                {{"default", {{"region", "eu-west-1"}}}}},
         IniCase{"whitespace_trimmed",
                 "  [ default ]  \n   region   =   eu-west-1   \n\tkey\t=\tvalue\t\n",
                 {{"default", {{"region", "eu-west-1"}, {"key", "value"}}}}},
-        IniCase{"crlf_line_endings", "[default]\r\nregion = us-west-2\r\n",
+        IniCase{"crlf_line_endings",
+                "[default]\r\nregion = us-west-2\r\n",
                 {{"default", {{"region", "us-west-2"}}}}},
         IniCase{"comments_both_kinds",
                 "# top comment\n[default]\n# hash\nregion = x\n; semicolon\n",
@@ -88,10 +94,12 @@ INSTANTIATE_TEST_SUITE_P(
                 {{"default", {{"region", "a"}}},
                  {"profile dev", {{"region", "b"}}},
                  {"profile prod", {{"region", "c"}}}}},
-        IniCase{"value_with_equals", "[default]\naws_secret_access_key = ab=cd==\n",
+        IniCase{"value_with_equals",
+                "[default]\naws_secret_access_key = ab=cd==\n",
                 {{"default", {{"aws_secret_access_key", "ab=cd=="}}}}},
         IniCase{"empty_value", "[default]\nregion =\n", {{"default", {{"region", ""}}}}},
-        IniCase{"empty_section", "[default]\n[other]\nk = v\n",
+        IniCase{"empty_section",
+                "[default]\n[other]\nk = v\n",
                 {{"default", {}}, {"other", {{"k", "v"}}}}},
         IniCase{"repeated_section_merges_later_wins",
                 "[a]\nk = 1\nx = 1\n[b]\nk = 2\n[a]\nk = 3\n",
@@ -105,32 +113,33 @@ INSTANTIATE_TEST_SUITE_P(
                    {"s3.addressing_style", "path"},
                    {"s3.max_concurrent_requests", "20"},
                    {"output", "json"}}}}},
-        IniCase{"nested_block_with_tabs_and_comments",
-                "[default]\ns3 =\n\taddressing_style = virtual\n  # comment inside\n"
-                "\n  signature_version = s3v4\n",
-                {{"default",
-                  {{"s3", ""},
-                   {"s3.addressing_style", "virtual"},
-                   {"s3.signature_version", "s3v4"}}}}},
+        IniCase{
+            "nested_block_with_tabs_and_comments",
+            "[default]\ns3 =\n\taddressing_style = virtual\n  # comment inside\n"
+            "\n  signature_version = s3v4\n",
+            {{"default",
+              {{"s3", ""}, {"s3.addressing_style", "virtual"}, {"s3.signature_version", "s3v4"}}}}},
         IniCase{"nested_block_ends_at_section",
                 "[a]\ns3 =\n  addressing_style = path\n[b]\n  region = x\n",
                 {{"a", {{"s3", ""}, {"s3.addressing_style", "path"}}}, {"b", {{"region", "x"}}}}},
         IniCase{"nested_block_ends_at_unindented_key",
                 "[a]\ns3 =\n  addressing_style = path\nregion = x\n  other = y\n",
                 {{"a",
-                  {{"s3", ""},
-                   {"s3.addressing_style", "path"},
-                   {"region", "x"},
-                   {"other", "y"}}}}},
-        IniCase{"indented_key_without_nested_parent", "[a]\nregion = x\n  output = json\n",
+                  {{"s3", ""}, {"s3.addressing_style", "path"}, {"region", "x"}, {"other", "y"}}}}},
+        IniCase{"indented_key_without_nested_parent",
+                "[a]\nregion = x\n  output = json\n",
                 {{"a", {{"region", "x"}, {"output", "json"}}}}}),
-    [](const ::testing::TestParamInfo<IniCase>& case_info) { return std::string(case_info.param.name); });
+    [](const ::testing::TestParamInfo<IniCase>& case_info) {
+        return std::string(case_info.param.name);
+    });
 
 struct IniErrorCase {
     const char* name;
     std::string text;
     int line;  // the line the message must name
 };
+
+void PrintTo(const IniErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class IniParseErrorTest : public ::testing::TestWithParam<IniErrorCase> {};
 
@@ -156,7 +165,22 @@ INSTANTIATE_TEST_SUITE_P(
         IniErrorCase{"empty_key", "[default]\n = value\n", 2},
         IniErrorCase{"garbage_in_nested_block", "[default]\ns3 =\n  addressing_style\n", 3},
         IniErrorCase{"crlf_counts_lines", "[default]\r\nk = v\r\n\r\nbroken\r\n", 4}),
-    [](const ::testing::TestParamInfo<IniErrorCase>& case_info) { return std::string(case_info.param.name); });
+    [](const ::testing::TestParamInfo<IniErrorCase>& case_info) {
+        return std::string(case_info.param.name);
+    });
+
+TEST(IniParseAwsCliCompat, CommentAfterSectionHeader) {
+    // The AWS CLI reads these files with Python's configparser, whose section pattern
+    // is matched at the start of the line only: "[default]  # main account" is the
+    // section "default" there.
+    // The AWS CLI accepts a comment after a section header; so must we.
+    IniSections sections;
+    ASSERT_NO_THROW(sections = s3::parse_ini("[default]  # main account\nregion = eu-west-1\n"
+                                             "[profile dev] ; dev account\nregion = x\n",
+                                             "config"));
+    EXPECT_EQ(sections, (IniSections{{"default", {{"region", "eu-west-1"}}},
+                                     {"profile dev", {{"region", "x"}}}}));
+}
 
 // ---------------------------------------------------------- read_ini_file
 

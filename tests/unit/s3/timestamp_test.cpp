@@ -4,12 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ostream>
 #include <string>
 
 namespace {
 
-using std::chrono::milliseconds;
 using s3::TimePoint;
+using std::chrono::milliseconds;
 
 // Milliseconds since the Unix epoch.
 TimePoint at_ms(long long ms) { return TimePoint{milliseconds{ms}}; }
@@ -25,6 +26,8 @@ struct AcceptCase {
     long long expected_ms;
 };
 
+void PrintTo(const AcceptCase& c, std::ostream* os) { *os << ::testing::PrintToString(c.text); }
+
 class TimestampAcceptTest : public ::testing::TestWithParam<AcceptCase> {};
 
 TEST_P(TimestampAcceptTest, Parses) {
@@ -36,27 +39,28 @@ TEST_P(TimestampAcceptTest, Parses) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, TimestampAcceptTest,
-    ::testing::Values(
-        AcceptCase{"1970-01-01T00:00:00Z", 0}, AcceptCase{"1970-01-01T00:00:01Z", kSecond},
-        AcceptCase{"2026-11-20T14:03:00Z", k20261120T140300},
-        AcceptCase{"2026-11-20T14:03:00.000Z", k20261120T140300},
-        AcceptCase{"2026-11-20t14:03:00z", k20261120T140300},
-        AcceptCase{"2026-11-20T14:03:00.5Z", k20261120T140300 + 500},
-        AcceptCase{"2026-11-20T14:03:00.12Z", k20261120T140300 + 120},
-        AcceptCase{"2026-11-20T14:03:00.123Z", k20261120T140300 + 123},
-        AcceptCase{"2026-11-20T14:03:00.123456789Z", k20261120T140300 + 123},  // truncated
-        AcceptCase{"2026-11-20T14:03:00.999999Z", k20261120T140300 + 999},
-        AcceptCase{"2026-11-20T16:03:00+02:00", k20261120T140300},
-        AcceptCase{"2026-11-20T16:03:00.000+02:00", k20261120T140300},
-        AcceptCase{"2026-11-20T09:03:00-05:00", k20261120T140300},
-        AcceptCase{"2026-11-20T19:33:00+05:30", k20261120T140300},
-        AcceptCase{"2026-11-20T14:03:00+00:00", k20261120T140300},
-        AcceptCase{"2026-11-20T14:03:00-00:00", k20261120T140300},
-        AcceptCase{"2026-11-21T00:03:00+10:00", k20261120T140300},  // crosses the day
-        AcceptCase{"2024-02-29T00:00:00Z", 19782LL * 24 * kHour},   // leap day
-        AcceptCase{"2000-03-01T00:00:00Z", 951868800LL * kSecond},
-        AcceptCase{"1969-12-31T23:59:59Z", -kSecond},
-        AcceptCase{"2026-12-31T23:59:59Z", 1798761599LL * kSecond}));
+    ::testing::Values(AcceptCase{"1970-01-01T00:00:00Z", 0},
+                      AcceptCase{"1970-01-01T00:00:01Z", kSecond},
+                      AcceptCase{"2026-11-20T14:03:00Z", k20261120T140300},
+                      AcceptCase{"2026-11-20T14:03:00.000Z", k20261120T140300},
+                      AcceptCase{"2026-11-20t14:03:00z", k20261120T140300},
+                      AcceptCase{"2026-11-20T14:03:00.5Z", k20261120T140300 + 500},
+                      AcceptCase{"2026-11-20T14:03:00.12Z", k20261120T140300 + 120},
+                      AcceptCase{"2026-11-20T14:03:00.123Z", k20261120T140300 + 123},
+                      AcceptCase{"2026-11-20T14:03:00.123456789Z",
+                                 k20261120T140300 + 123},  // truncated
+                      AcceptCase{"2026-11-20T14:03:00.999999Z", k20261120T140300 + 999},
+                      AcceptCase{"2026-11-20T16:03:00+02:00", k20261120T140300},
+                      AcceptCase{"2026-11-20T16:03:00.000+02:00", k20261120T140300},
+                      AcceptCase{"2026-11-20T09:03:00-05:00", k20261120T140300},
+                      AcceptCase{"2026-11-20T19:33:00+05:30", k20261120T140300},
+                      AcceptCase{"2026-11-20T14:03:00+00:00", k20261120T140300},
+                      AcceptCase{"2026-11-20T14:03:00-00:00", k20261120T140300},
+                      AcceptCase{"2026-11-21T00:03:00+10:00", k20261120T140300},  // crosses the day
+                      AcceptCase{"2024-02-29T00:00:00Z", 19782LL * 24 * kHour},   // leap day
+                      AcceptCase{"2000-03-01T00:00:00Z", 951868800LL * kSecond},
+                      AcceptCase{"1969-12-31T23:59:59Z", -kSecond},
+                      AcceptCase{"2026-12-31T23:59:59Z", 1798761599LL * kSecond}));
 
 class TimestampRejectTest : public ::testing::TestWithParam<std::string> {};
 
@@ -83,8 +87,8 @@ INSTANTIATE_TEST_SUITE_P(
         // short strings and wrong shapes
         "", "2026", "2026-11-20", "2026-11-20T14:03Z", "2026-11-20T14:03:0Z",
         " 2026-11-20T14:03:00Z", "2026-11-20 14:03:00Z", "2026/11/20T14:03:00Z",
-        "26-11-20T14:03:00Z", "2026-1-20T14:03:00Z", "20261120T140300Z",
-        "2026-11-20T14-03-00Z", "abcd-ef-ghTij:kl:mnZ", "2026-11-20T14:03:00.0a0Z"));
+        "26-11-20T14:03:00Z", "2026-1-20T14:03:00Z", "20261120T140300Z", "2026-11-20T14-03-00Z",
+        "abcd-ef-ghTij:kl:mnZ", "2026-11-20T14:03:00.0a0Z"));
 
 TEST(TimestampFormat, Table) {
     struct Case {
@@ -95,7 +99,7 @@ TEST(TimestampFormat, Table) {
         {0, "1970-01-01T00:00:00Z"},
         {k20261120T140300, "2026-11-20T14:03:00Z"},
         {k20261120T140300 + 999, "2026-11-20T14:03:00Z"},  // whole seconds
-        {-1, "1969-12-31T23:59:59Z"},                       // floors, not truncates
+        {-1, "1969-12-31T23:59:59Z"},                      // floors, not truncates
         {951868800LL * kSecond - 1, "2000-02-29T23:59:59Z"},
         {253402300799LL * kSecond, "9999-12-31T23:59:59Z"},
     };
