@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "cli/age.hpp"
+#include "s3/aws_settings.hpp"
 
 namespace cli {
 
@@ -58,6 +59,10 @@ void setup(CLI::App& app, RawOptions& raw) {
     app.add_option("--endpoint-url", raw.endpoint_url, "S3 endpoint (MinIO, Ceph, ...)");
     app.add_option("--region", raw.region, "AWS region of the bucket");
     app.add_option("--profile", raw.profile, "profile from ~/.aws/config and ~/.aws/credentials");
+    app.add_option("--addressing-style", raw.addressing_style,
+                   "auto | path | virtual (auto: virtual-hosted on AWS, path elsewhere)");
+    app.add_flag("--debug", raw.debug,
+                 "one line per HTTP request on stderr (never a secret: no headers, no bodies)");
 }
 
 }  // namespace
@@ -133,6 +138,12 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     if (auto e = non_empty(raw.endpoint_url, "--endpoint-url", options.endpoint_url)) return *e;
     if (auto e = non_empty(raw.region, "--region", options.region)) return *e;
     if (auto e = non_empty(raw.profile, "--profile", options.profile)) return *e;
+    if (raw.addressing_style && !s3::parse_addressing_style(*raw.addressing_style)) {
+        return UsageError{"--addressing-style must be auto, path or virtual, got '" +
+                          *raw.addressing_style + "'"};
+    }
+    options.addressing_style = raw.addressing_style.value_or("");
+    options.debug = raw.debug;
     if (!options.endpoint_url.empty() && options.endpoint_url.rfind("http://", 0) != 0 &&
         options.endpoint_url.rfind("https://", 0) != 0) {
         return UsageError{"--endpoint-url '" + options.endpoint_url +

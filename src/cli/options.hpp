@@ -28,6 +28,8 @@ struct RawOptions {
     std::optional<std::string> endpoint_url;
     std::optional<std::string> region;
     std::optional<std::string> profile;
+    std::optional<std::string> addressing_style;
+    bool debug = false;
 };
 
 struct Options {
@@ -43,6 +45,8 @@ struct Options {
     std::string endpoint_url;  // empty: not given
     std::string region;
     std::string profile;
+    std::string addressing_style;  // empty: not given
+    bool debug = false;
 
     // The absolute cutoff for a run that starts at `now`.
     [[nodiscard]] std::optional<s3::TimePoint> cutoff(s3::TimePoint now) const;

@@ -9,11 +9,13 @@
 #include "cli/plan_output.hpp"
 #include "cli/result_output.hpp"
 #include "net/curl_transport.hpp"
+#include "net/debug_transport.hpp"
 #include "retention/executor.hpp"
 #include "retention/inventory.hpp"
 #include "retention/planner.hpp"
 #include "s3/aws_settings.hpp"
 #include "s3/client.hpp"
+#include "s3/redaction.hpp"
 
 namespace cli {
 
@@ -21,26 +23,49 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+void print_debug(const std::string& line) {
+    std::cerr << "s3-cleanup: debug: " << printable(s3::redact(line)) << std::endl;
+}
+
+net::TransportFactory transport_factory(bool debug) {
+    return [debug](const net::TransportOptions& options) -> std::shared_ptr<net::HttpTransport> {
+        auto transport = std::make_shared<net::CurlTransport>(options);
+        if (!debug) return transport;
+        return std::make_shared<net::DebugTransport>(transport, print_debug);
+    };
+}
+
 // Either a client configuration or the exit code of why there is none.
-std::variant<s3::ClientConfig, int> client_config(const Options& options) {
+std::variant<s3::ClientConfig, int> client_config(const Options& options,
+                                                  const net::TransportFactory& transports) {
     s3::AwsSettings settings;
     try {
-        settings = s3::resolve_settings({options.profile, options.region, options.endpoint_url},
-                                        s3::process_env());
+        settings = s3::resolve_settings(
+            {options.profile, options.region, options.endpoint_url, options.addressing_style},
+            s3::process_env(), transports);
     } catch (const s3::ConfigError& error) {
         print_error(error.message);
         return kExitUsage;
     } catch (const s3::NoCredentialsError& error) {
         print_error(error.message);
         return kExitFailed;
+    } catch (const s3::CredentialsError& error) {
+        print_error(error.message);
+        return kExitFailed;
+    }
+    if (options.debug) {
+        print_debug("credentials from " + settings.credentials->source() + ", region " +
+                    settings.region);
     }
     s3::ClientConfig config;
     config.bucket = options.url.bucket;
     config.region = settings.region;
+    config.endpoint_url = settings.endpoint_url;
+    config.addressing = settings.addressing;
     config.credentials = settings.credentials;
     try {
-        config.endpoint =
-            s3::resolve_endpoint(settings.endpoint_url, settings.region, options.url.bucket);
+        (void)s3::resolve_endpoint(config.endpoint_url, config.region, config.bucket,
+                                   config.addressing);
     } catch (const std::invalid_argument& error) {
         print_error(error.what());
         return kExitUsage;
@@ -103,7 +128,7 @@ int delete_planned(const Options& options, const retention::Plan& plan, s3::Clie
                   << ": objects appeared during cleanup; left in place" << std::endl;
     }
     for (const auto& warning : result.warnings) {
-        std::cerr << "s3-cleanup: warning: " << printable(warning) << std::endl;
+        std::cerr << "s3-cleanup: warning: " << printable(s3::redact(warning)) << std::endl;
     }
     if (result.interrupted) {
         std::cerr << "s3-cleanup: stopped by " << (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM")
@@ -122,17 +147,18 @@ int delete_planned(const Options& options, const retention::Plan& plan, s3::Clie
 }  // namespace
 
 void print_error(const std::string& message) {
-    std::cerr << "s3-cleanup: error: " << printable(message) << std::endl;
+    std::cerr << "s3-cleanup: error: " << printable(s3::redact(message)) << std::endl;
 }
 
 int run_cleanup(const Options& options) {
     const auto started = Clock::now();
-    auto config = client_config(options);
+    const auto transports = transport_factory(options.debug);
+    auto config = client_config(options, transports);
     if (const int* code = std::get_if<int>(&config)) return *code;
 
     try {
-        s3::Client client(std::get<s3::ClientConfig>(config),
-                          std::make_shared<net::CurlTransport>());
+        s3::Client client(std::get<s3::ClientConfig>(config), transports({}));
+        if (options.debug) client.on_notice = print_debug;
         auto inventory = retention::take_inventory(client, options.url.root);
         auto plan = retention::make_plan(options.url.bucket, options.url.root,
                                          std::move(inventory.deployments), policy_for(options));

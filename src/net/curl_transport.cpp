@@ -78,9 +78,12 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, impl_->options.connect_timeout_seconds);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, impl_->options.connect_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, impl_->options.stall_timeout_seconds);
+    if (impl_->options.total_timeout_ms > 0) {
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, impl_->options.total_timeout_ms);
+    }
     curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
     // The path is already encoded and must go out byte for byte as signed.
     curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);

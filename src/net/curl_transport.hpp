@@ -3,15 +3,9 @@
 #include <memory>
 
 #include "net/http.hpp"
+#include "net/transport_options.hpp"
 
 namespace net {
-
-struct TransportOptions {
-    long connect_timeout_seconds = 10;
-    // A transfer that moves fewer than one byte a second for this long is
-    // abandoned, so a stalled server cannot hang a run.
-    long stall_timeout_seconds = 60;
-};
 
 // One curl easy handle, kept for the life of the object so keep-alive
 // connections are reused. Not thread-safe: one per worker.

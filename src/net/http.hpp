@@ -18,6 +18,7 @@ struct HttpRequest {
     std::string query;   // already encoded, no leading '?', may be empty
     std::vector<std::pair<std::string, std::string>> headers;  // sent as given
     std::string body;
+    int attempt = 1;  // for the --debug line only
 
     [[nodiscard]] std::string url() const {
         return scheme + "://" + host + path + (query.empty() ? "" : "?" + query);

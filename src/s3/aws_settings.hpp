@@ -1,43 +1,39 @@
-// Credentials, region and endpoint, found the way the AWS CLI finds them:
-// flags, then AWS_* variables, then ~/.aws/credentials and ~/.aws/config.
+// Credentials, region, endpoint and addressing, found the way the AWS CLI
+// finds them: flags, then AWS_* variables, then ~/.aws/config.
 #pragma once
 
-#include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 
-#include "s3/sigv4.hpp"
+#include "net/transport_options.hpp"
+#include "s3/aws_config.hpp"
+#include "s3/credential_chain.hpp"
+#include "s3/credentials_provider.hpp"
+#include "s3/endpoint.hpp"
 
 namespace s3 {
 
-// Reads an environment variable; nullopt when unset. A seam for tests.
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-EnvLookup process_env();
-
 struct SettingsRequest {
-    std::string profile;       // --profile, empty when not given
-    std::string region;        // --region, empty when not given
-    std::string endpoint_url;  // --endpoint-url, empty when not given
+    std::string profile;           // --profile, empty when not given
+    std::string region;            // --region, empty when not given
+    std::string endpoint_url;      // --endpoint-url, empty when not given
+    std::string addressing_style;  // --addressing-style, empty when not given
 };
 
 struct AwsSettings {
-    sigv4::Credentials credentials;
-    std::string credentials_source;  // "environment", "profile default (~/.aws/credentials)", ...
+    std::shared_ptr<CredentialsProvider> credentials;
     std::string region;
     std::string endpoint_url;  // empty: AWS itself
-};
-
-// The configuration is wrong (malformed file, unknown --profile): a usage problem.
-struct ConfigError {
-    std::string message;
-};
-// Nothing provided credentials: a runtime failure.
-struct NoCredentialsError {
-    std::string message;
+    AddressingStyle addressing = AddressingStyle::kAuto;
 };
 
 inline constexpr const char* kDefaultRegion = "us-east-1";
 
-AwsSettings resolve_settings(const SettingsRequest& request, const EnvLookup& env);
+// nullopt for anything but auto, path, virtual.
+std::optional<AddressingStyle> parse_addressing_style(const std::string& text);
+
+// Throws ConfigError (exit 2), NoCredentialsError or CredentialsError (exit 1).
+AwsSettings resolve_settings(const SettingsRequest& request, const EnvLookup& env,
+                             const net::TransportFactory& transports);
 
 }  // namespace s3

@@ -10,18 +10,6 @@ namespace s3 {
 
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-// Virtual-hosted names must be valid DNS labels; a dotted name would also break
-// the *.s3 TLS certificate, so such buckets go path style.
-bool virtual_host_compatible(const std::string& bucket) {
-    return bucket.find('.') == std::string::npos && bucket == lower(bucket);
-}
-
 std::string request_label(const std::string& method, const std::string& bucket,
                           const std::string& key, const std::string& query) {
     std::string label = method + " s3://" + bucket + "/" + key;
@@ -40,71 +28,64 @@ std::string amz_date(std::chrono::system_clock::time_point when) {
     return buf;
 }
 
-Endpoint resolve_endpoint(const std::string& endpoint_url, const std::string& region,
-                          const std::string& bucket) {
-    Endpoint endpoint;
-    if (endpoint_url.empty()) {
-        endpoint.scheme = "https";
-        endpoint.path_style = !virtual_host_compatible(bucket);
-        std::string service_host = "s3." + region + ".amazonaws.com";
-        endpoint.host = endpoint.path_style ? service_host : bucket + "." + service_host;
-        return endpoint;
-    }
-    auto scheme_end = endpoint_url.find("://");
-    if (scheme_end == std::string::npos) {
-        throw std::invalid_argument("endpoint URL '" + endpoint_url +
-                                    "' has no scheme (expected http:// or https://)");
-    }
-    endpoint.scheme = lower(endpoint_url.substr(0, scheme_end));
-    if (endpoint.scheme != "http" && endpoint.scheme != "https") {
-        throw std::invalid_argument("endpoint URL '" + endpoint_url +
-                                    "' must start with http:// or https://");
-    }
-    std::string rest = endpoint_url.substr(scheme_end + 3);
-    auto slash = rest.find('/');
-    endpoint.host = rest.substr(0, slash);
-    if (endpoint.host.empty()) {
-        throw std::invalid_argument("endpoint URL '" + endpoint_url + "' has no host");
-    }
-    if (slash != std::string::npos) {
-        endpoint.base_path = rest.substr(slash);
-        while (!endpoint.base_path.empty() && endpoint.base_path.back() == '/') {
-            endpoint.base_path.pop_back();
-        }
-    }
-    // Custom endpoints (MinIO, Ceph, moto, ...) rarely have wildcard DNS.
-    endpoint.path_style = true;
-    return endpoint;
+Client::Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transport, Clock clock)
+    : config_(std::move(config)), transport_(std::move(transport)), clock_(std::move(clock)) {
+    target_ = {config_.region, resolve_endpoint(config_.endpoint_url, config_.region,
+                                                config_.bucket, config_.addressing)};
 }
 
-Client::Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transport, Clock clock)
-    : config_(std::move(config)), transport_(std::move(transport)), clock_(std::move(clock)) {}
+Client::Target Client::target() const {
+    std::lock_guard lock(target_mutex_);
+    return target_;
+}
 
-net::HttpResponse Client::execute(const std::string& method, const std::string& key,
-                                  const std::vector<std::pair<std::string, std::string>>& query,
-                                  std::string body,
-                                  std::vector<std::pair<std::string, std::string>> extra_headers) {
-    const Endpoint& ep = config_.endpoint;
+std::string Client::region() const { return target().region; }
+
+bool Client::follow_region(const net::HttpResponse& response, const std::string& signed_region) {
+    // S3 names the bucket's region in a header, or in the error document of a
+    // 301 PermanentRedirect or a 400 AuthorizationHeaderMalformed.
+    std::string region = response.header("x-amz-bucket-region");
+    if (region.empty()) {
+        if (auto doc = parse_error(response.body)) region = doc->region;
+    }
+    if (region.empty() || region == signed_region) return false;
+    {
+        std::lock_guard lock(target_mutex_);
+        if (target_.region == region) return true;  // another request moved us already
+        if (redirected_) return false;              // once: never ping-pong
+        redirected_ = true;
+        target_ = {region, resolve_endpoint(config_.endpoint_url, region, config_.bucket,
+                                            config_.addressing)};
+    }
+    on_notice("bucket " + config_.bucket + " is in region " + region + ", not " + signed_region +
+              "; re-signing for " + region);
+    return true;
+}
+
+net::HttpResponse Client::send_signed(
+    const Target& target, const std::string& method, const std::string& key,
+    const std::string& query_string, const std::string& body,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+    const Endpoint& ep = target.endpoint;
     std::string path = ep.base_path + "/";
     if (ep.path_style) path += sigv4::uri_encode(config_.bucket, true) + "/";
     path += sigv4::uri_encode(key, false);
-
-    std::string query_string;
-    for (const auto& [name, value] : query) {
-        if (!query_string.empty()) query_string += '&';
-        query_string += sigv4::uri_encode(name, true);
-        query_string += '=';
-        query_string += sigv4::uri_encode(value, true);
-    }
 
     sigv4::Request to_sign;
     to_sign.method = method;
     to_sign.path = path;
     to_sign.query = query_string;
     to_sign.headers.emplace_back("host", ep.host);
-    for (auto& header : extra_headers) to_sign.headers.push_back(std::move(header));
+    for (const auto& header : headers) to_sign.headers.push_back(header);
     to_sign.payload_hash = crypto::sha256_hex(body);
-    sigv4::sign(to_sign, config_.credentials, config_.region, "s3", amz_date(clock_()), true);
+    sigv4::Credentials credentials;
+    try {
+        credentials = config_.credentials->current();
+    } catch (const CredentialsError& error) {
+        throw S3Error(ErrorKind::kAuth, 0, "", "renewing credentials failed: " + error.message, "",
+                      request_label(method, config_.bucket, key, query_string));
+    }
+    sigv4::sign(to_sign, credentials, target.region, "s3", amz_date(clock_()), true);
 
     net::HttpRequest request;
     request.method = method;
@@ -115,16 +96,34 @@ net::HttpResponse Client::execute(const std::string& method, const std::string& 
     for (auto& header : to_sign.headers) {
         if (header.first != "host") request.headers.push_back(std::move(header));
     }
-    request.body = std::move(body);
+    request.body = body;
+    return transport_->send(request);
+}
 
-    const std::string label = request_label(method, config_.bucket, key, query_string);
-    net::HttpResponse response;
-    try {
-        response = transport_->send(request);
-    } catch (const net::TransportFailure& failure) {
-        throw S3Error(ErrorKind::kTransport, 0, "", failure.message, "", label);
+net::HttpResponse Client::execute(const std::string& method, const std::string& key,
+                                  const std::vector<std::pair<std::string, std::string>>& query,
+                                  std::string body,
+                                  std::vector<std::pair<std::string, std::string>> extra_headers) {
+    std::string query_string;
+    for (const auto& [name, value] : query) {
+        if (!query_string.empty()) query_string += '&';
+        query_string += sigv4::uri_encode(name, true);
+        query_string += '=';
+        query_string += sigv4::uri_encode(value, true);
     }
-    if (response.status >= 200 && response.status < 300) return response;
+    const std::string label = request_label(method, config_.bucket, key, query_string);
+
+    net::HttpResponse response;
+    for (;;) {
+        const Target current = target();
+        try {
+            response = send_signed(current, method, key, query_string, body, extra_headers);
+        } catch (const net::TransportFailure& failure) {
+            throw S3Error(ErrorKind::kTransport, 0, "", failure.message, "", label);
+        }
+        if (response.status >= 200 && response.status < 300) return response;
+        if (!follow_region(response, current.region)) break;
+    }
 
     std::string code;
     std::string message;

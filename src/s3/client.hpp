@@ -6,11 +6,14 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "net/http.hpp"
+#include "s3/credentials_provider.hpp"
+#include "s3/endpoint.hpp"
 #include "s3/error.hpp"
 #include "s3/sigv4.hpp"
 #include "s3/xml.hpp"
@@ -21,23 +24,12 @@ namespace s3 {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 inline constexpr int kListPageMaxKeys = 1000;
 
-struct Endpoint {
-    std::string scheme = "https";
-    std::string host;         // host[:port]
-    std::string base_path;    // path of a custom endpoint, without trailing '/'
-    bool path_style = false;  // bucket in the path rather than the host
-};
-
-// Where requests for `bucket` go. An empty endpoint_url means AWS itself.
-// Throws std::invalid_argument for an endpoint URL that is not http(s).
-Endpoint resolve_endpoint(const std::string& endpoint_url, const std::string& region,
-                          const std::string& bucket);
-
 struct ClientConfig {
     std::string bucket;
     std::string region;
-    Endpoint endpoint;
-    sigv4::Credentials credentials;
+    std::string endpoint_url;  // empty: AWS itself
+    AddressingStyle addressing = AddressingStyle::kAuto;
+    std::shared_ptr<CredentialsProvider> credentials;
 };
 
 struct RequestCounts {
@@ -65,15 +57,36 @@ public:
     void delete_object(const std::string& key);
 
     const ClientConfig& config() const { return config_; }
+    // The region requests are signed for: the configured one until S3 names
+    // the bucket's own.
+    std::string region() const;
     const RequestCounts& counts() const { return counts_; }
 
+    // Told when the client follows S3 to the bucket's region (for --debug).
+    std::function<void(const std::string&)> on_notice = [](const std::string&) {};
+
 private:
+    struct Target {
+        std::string region;
+        Endpoint endpoint;
+    };
+    Target target() const;
+    net::HttpResponse send_signed(const Target& target, const std::string& method,
+                                  const std::string& key, const std::string& query_string,
+                                  const std::string& body,
+                                  const std::vector<std::pair<std::string, std::string>>& headers);
+    // When an error answer names the bucket's region (and we have not moved
+    // yet), moves there and returns true.
+    bool follow_region(const net::HttpResponse& response, const std::string& signed_region);
     net::HttpResponse execute(const std::string& method, const std::string& key,
                               const std::vector<std::pair<std::string, std::string>>& query,
                               std::string body,
                               std::vector<std::pair<std::string, std::string>> extra_headers);
 
     ClientConfig config_;
+    mutable std::mutex target_mutex_;
+    Target target_;
+    bool redirected_ = false;
     std::shared_ptr<net::HttpTransport> transport_;
     Clock clock_;
     RequestCounts counts_;

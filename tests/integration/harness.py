@@ -258,6 +258,65 @@ class S3Server:
                               secret or self.secret_access_key, REGION)
         return raw_http(self.port, method, target, hdrs, body)
 
+    # ---- STS / IAM facts of the server (issue 4): roles created at start-up
+    @property
+    def role_arn(self) -> str:
+        return self.info["role_arn"]
+
+    @property
+    def denied_role_arn(self) -> str:
+        """A role without any permission: its credentials get AccessDenied from S3."""
+        return self.info["denied_role_arn"]
+
+    @property
+    def external_id_role_arn(self) -> str:
+        return self.info["external_id_role_arn"]
+
+    @property
+    def external_id(self) -> str:
+        return self.info["external_id"]
+
+    # ---- the server's test API (/_s3test/, authenticated with the secret key)
+    def test_api(self, method: str, path: str, payload: dict | None = None) -> dict:
+        body = json.dumps(payload).encode() if payload is not None else b""
+        hdrs = {"Host": f"127.0.0.1:{self.port}", "x-s3test-secret": self.secret_access_key}
+        if payload is not None:
+            hdrs["Content-Type"] = "application/json"
+        status, out = raw_http(self.port, method, path, hdrs, body)
+        if status != 200:
+            raise RuntimeError(f"{method} {path}: {status} {out[:500]!r}")
+        return json.loads(out)
+
+    def mint_role_credentials(self, duration: int = 3600, role_arn: str | None = None) -> dict:
+        """Fresh STS credentials for a role: {AccessKeyId, SecretAccessKey, SessionToken, Expiration}."""
+        return self.test_api("POST", "/_s3test/credentials", {
+            "op": "assume-role", "role_arn": role_arn or self.role_arn, "duration": duration})
+
+    def create_user_key(self) -> dict:
+        """A new IAM user with allow-* and an access key: {AccessKeyId, SecretAccessKey, UserName}."""
+        return self.test_api("POST", "/_s3test/credentials", {"op": "create-user"})
+
+    def revoke(self, access_key_id: str) -> bool:
+        """Delete that access key / STS session: requests signed with it get InvalidAccessKeyId."""
+        return self.test_api("POST", "/_s3test/credentials",
+                             {"op": "revoke", "access_key_id": access_key_id})["revoked"]
+
+    def auth_log_mark(self) -> int:
+        return self.test_api("GET", "/_s3test/auth-log?since=999999999")["next"]
+
+    def auth_log_since(self, mark: int) -> list[dict]:
+        """Requests since mark: {method, target, status, access_key_id, region, service, session_token, host}."""
+        return self.test_api("GET", f"/_s3test/auth-log?since={mark}")["entries"]
+
+    def sts_log_mark(self) -> int:
+        return self.test_api("GET", "/_s3test/sts-log?since=999999999")["next"]
+
+    def sts_calls_since(self, mark: int) -> list[dict]:
+        """STS calls since mark: {action, status, signed, caller_access_key_id, role_arn,
+        role_session_name, duration_seconds, external_id, web_identity_token,
+        issued_access_key_id, expiration, error_code, region}."""
+        return self.test_api("GET", f"/_s3test/sts-log?since={mark}")["entries"]
+
 
 def raw_http(port: int, method: str, target: str, headers: dict, body: bytes = b"") -> tuple[int, bytes]:
     """An HTTP/1.1 request whose request line is exactly `target` (no client re-encoding)."""
@@ -601,3 +660,73 @@ def objects_of(*deps: Dep, extra: dict | None = None) -> dict:
 
 
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+# ----------------------------------------------------------------------------- issue 4 fakes
+METADATA_SCRIPT = REPO / "tests" / "s3server" / "aws_metadata.py"
+
+
+class AwsMetadata:
+    """tests/s3server/aws_metadata.py as a subprocess: the fake IMDSv2 / container
+    credentials endpoint, or (with --proxy-to PORT) the region-redirect proxy."""
+
+    def __init__(self, *args: str):
+        self.args = [str(a) for a in args]
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [sys.executable, str(METADATA_SCRIPT), "--port", "0", *self.args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
+            env=_server_env())
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait(10)
+            self.stderr.seek(0)
+            raise RuntimeError(f"aws_metadata.py did not start: {self.stderr.read()[-2000:]!r}")
+        self.info = json.loads(line)
+        self.port = int(self.info["port"])
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _get(self, path: str):
+        status, body = raw_http(self.port, "GET", path, {"Host": f"127.0.0.1:{self.port}"})
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status}")
+        return json.loads(body)
+
+    def counts(self) -> dict:
+        """token, role_list, imds_credentials, container, unauthorized, forbidden, fetches,
+        redirects, forwarded."""
+        return self._get("/_count")
+
+    def log(self) -> list[dict]:
+        return self._get("/_log")
+
+    def stop(self) -> None:
+        p, self.proc = self.proc, None
+        if p is None:
+            return
+        try:
+            p.stdin.close()
+        except OSError:
+            pass
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(10)
+        p.stdout.close()
+        self.stderr.close()
+
+
+def no_credentials_env() -> dict:
+    """env_extra for run_cli: no credentials anywhere (keys removed, IMDS disabled)."""
+    return {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_SESSION_TOKEN": None,
+            "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def creds_json(*creds: dict) -> str:
+    """--creds for aws_metadata.py from {AccessKeyId, SecretAccessKey, SessionToken|Token}."""
+    return json.dumps([{"AccessKeyId": c["AccessKeyId"], "SecretAccessKey": c["SecretAccessKey"],
+                        "Token": c.get("Token") or c.get("SessionToken")} for c in creds])

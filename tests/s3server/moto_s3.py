@@ -46,6 +46,50 @@ edited), and only in this process:
          must also decode;
    none: encode nothing special -- ignore encoding-type and return raw keys (the
          response also leaves out <EncodingType>).
+
+7. STS (and IAM) on the same port. moto's dispatcher routes a signed request by the
+   service in its credential scope (.../us-east-1/sts/aws4_request -> STS), an unsigned
+   one by the Action in its form body; so AWS_ENDPOINT_URL_STS = the endpoint_url works.
+   * Signed STS requests (AssumeRole, GetCallerIdentity, ...) are verified too, from the
+     raw request the way AWS does for non-S3 services: canonical URI = the path encoded
+     once more, canonical query as for S3, exactly the headers the client lists in
+     SignedHeaders (stock moto re-signs with botocore, which drops e.g. a signed
+     user-agent), payload hash = SHA-256 of the body as received.
+   * AssumeRoleWithWebIdentity / AssumeRoleWithSAML are let through unsigned, as real
+     STS does (stock moto answers 500). Any other unsigned non-S3 request: 403
+     MissingAuthenticationToken. The web identity token must be non-empty (else 400
+     ValidationError); a token starting with "invalid" gets 400 InvalidIdentityToken,
+     like a token the identity provider does not vouch for.
+   * DurationSeconds outside 900..43200 gets 400 ValidationError, as real STS, and so
+     does more than 3600 when the caller signs with temporary credentials (role chaining).
+     The external_id role refuses AssumeRole without the right ExternalId (moto itself
+     refuses only a wrong one). These checks come after moto has verified the signature.
+   * Roles created at start-up (ARNs in the ready line), trust policy: anyone may
+     assume them (AssumeRole*):
+       role_arn             allow-* permissions
+       denied_role_arn      no permissions at all: its credentials get 403 AccessDenied
+       external_id_role_arn allow-*, but AssumeRole only with ExternalId = external_id
+   * STS temporary credentials (ASIA..., with their session token) are accepted by S3.
+
+8. Logs readable by the tests (header x-s3test-secret: <secret key>):
+   GET /_s3test/auth-log?since=N  every request: {"seq", "method", "target", "status",
+       "service", "region", "access_key_id", "session_token": bool, "host"} -- who
+       signed what for which region. ("next" = the seq to ask for next time.)
+   GET /_s3test/sts-log?since=N   every STS call: {"seq", "action", "status", "signed",
+       "caller_access_key_id", "region", "role_arn", "role_session_name",
+       "duration_seconds", "external_id", "web_identity_token", "issued_access_key_id",
+       "expiration", "error_code"}.
+
+9. POST /_s3test/credentials (same header), body {"op": ...}:
+   {"op": "create-user"}   a new IAM user with allow-* and one access key
+                           -> {"AccessKeyId", "SecretAccessKey", "UserName"}
+   {"op": "assume-role", "role_arn": A, "duration": S, "session_name": N}
+                           STS temporary credentials, in-process
+                           -> {"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}
+   {"op": "revoke", "access_key_id": K}
+                           delete that IAM access key / forget that STS session: from
+                           then on requests signed with it get 403 InvalidAccessKeyId
+                           -> {"revoked": true|false}
 """
 from __future__ import annotations
 
@@ -135,62 +179,97 @@ def _parse_test_time(value: str) -> _dt.datetime:
 
 
 # --------------------------------------------------------------------------- patches
+def _raw_signature(self, s3: bool) -> str:
+    """SigV4 signature of the request being served, from the raw request (see module doc)."""
+    environ = _tls.environ
+    headers = self._headers
+    auth = _parse_authorization(headers.get("Authorization", ""))
+    scope = auth.get("Credential", "").split("/", 1)[1] if "/" in auth.get("Credential", "") else ""
+    scope_parts = scope.split("/")
+    signed = [h for h in auth.get("SignedHeaders", "").split(";") if h]
+    amz_date = headers.get("X-Amz-Date") or headers.get("Date") or ""
+
+    path, query = raw_request_target(environ)
+    if not s3:  # every other service: the URI-encoded path is encoded once more
+        path = urllib.parse.quote(path, safe="/-_.~")
+    canon_headers = "".join(
+        f"{h}:{' '.join((headers.get(h) or '').split())}\n" for h in signed
+    )
+    if s3:
+        body = self._body if isinstance(self._body, bytes) else (self._body or "").encode()
+    else:  # moto/Flask hand a parsed form, not the bytes: the middleware kept them
+        body = getattr(_tls, "raw_body", None) or b""
+    payload = headers.get("X-Amz-Content-SHA256") if s3 else None
+    if payload is None:
+        payload = hashlib.sha256(body).hexdigest()
+    canonical_request = "\n".join(
+        [self._method.upper(), path, canonical_query(query), canon_headers,
+         ";".join(signed), payload]
+    )
+    _tls.canonical_request = canonical_request
+    string_to_sign = "\n".join(
+        ["AWS4-HMAC-SHA256", amz_date, scope,
+         hashlib.sha256(canonical_request.encode("utf-8", "surrogateescape")).hexdigest()]
+    )
+    creds = self._access_key.create_credentials()
+    key = ("AWS4" + creds.secret_key).encode()
+    for part in scope_parts:
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+
+
 def install_signature_fix() -> None:
-    """Make moto compute S3 SigV4 signatures from the raw request line (moto #5948)."""
+    """Compute SigV4 signatures from the raw request line (moto #5948), for S3 and for
+    the other services (STS) alike."""
     from moto.iam import access_control
 
-    cls = access_control.S3IAMRequest
-    original = cls._calculate_signature
+    for cls, s3 in ((access_control.S3IAMRequest, True), (access_control.IAMRequest, False)):
+        original = cls._calculate_signature
 
-    def _calculate_signature(self) -> str:
-        environ = getattr(_tls, "environ", None)
-        if environ is None:  # not a request of this server: keep moto's way
-            return original(self)
-        headers = self._headers
-        auth = _parse_authorization(headers.get("Authorization", ""))
-        scope = auth.get("Credential", "").split("/", 1)[1] if "/" in auth.get("Credential", "") else ""
-        scope_parts = scope.split("/")
-        signed = [h for h in auth.get("SignedHeaders", "").split(";") if h]
-        amz_date = headers.get("X-Amz-Date") or headers.get("Date") or ""
+        def _calculate_signature(self, _original=original, _s3=s3) -> str:
+            if getattr(_tls, "environ", None) is None:  # not a request of this server
+                return _original(self)
+            return _raw_signature(self, _s3)
 
-        path, query = raw_request_target(environ)
-        canon_headers = "".join(
-            f"{h}:{' '.join((headers.get(h) or '').split())}\n" for h in signed
-        )
-        payload = headers.get("X-Amz-Content-SHA256")
-        if payload is None:
-            body = self._body if isinstance(self._body, bytes) else (self._body or "").encode()
-            payload = hashlib.sha256(body).hexdigest()
-        canonical_request = "\n".join(
-            [self._method.upper(), path, canonical_query(query), canon_headers,
-             ";".join(signed), payload]
-        )
-        _tls.canonical_request = canonical_request
-        string_to_sign = "\n".join(
-            ["AWS4-HMAC-SHA256", amz_date, scope,
-             hashlib.sha256(canonical_request.encode("utf-8", "surrogateescape")).hexdigest()]
-        )
-        creds = self._access_key.create_credentials()
-        key = ("AWS4" + creds.secret_key).encode()
-        for part in scope_parts:
-            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-        return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+        cls._calculate_signature = _calculate_signature
 
-    cls._calculate_signature = _calculate_signature
+
+UNSIGNED_ACTIONS = ("AssumeRoleWithWebIdentity", "AssumeRoleWithSAML")
+SIGNED_STS_ACTIONS = ("AssumeRole", "GetCallerIdentity", "GetSessionToken", "GetFederationToken",
+                      "GetAccessKeyInfo", "DecodeAuthorizationMessage")
 
 
 def install_auth_guard() -> None:
-    """moto raises KeyError (HTTP 500) on an unsigned request; S3 says 403 AccessDenied."""
+    """moto raises KeyError (HTTP 500) on an unsigned request. S3 says 403 AccessDenied,
+    other services 403 MissingAuthenticationToken -- except the STS actions that real STS
+    serves unsigned, which go through without authentication."""
     from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import _RESTError
     from moto import settings
     from moto.s3.exceptions import S3AccessDeniedError
+    from moto.s3.responses import S3Response
+
+    class MissingAuthenticationToken(_RESTError):
+        code = 403
+
+        def __init__(self) -> None:
+            super().__init__("MissingAuthenticationToken",
+                             "Request is missing Authentication Token")
 
     original = ActionAuthenticatorMixin._authenticate_and_authorize_action
 
     def _authenticate_and_authorize_action(self, iam_request_cls, resource="*"):
         if (ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT
                 and "Authorization" not in self.headers):
-            raise S3AccessDeniedError()
+            if isinstance(self, S3Response):
+                raise S3AccessDeniedError()
+            try:
+                action = self._get_action()
+            except Exception:  # noqa: BLE001 - no action at all: still unsigned
+                action = None
+            if action in UNSIGNED_ACTIONS:
+                return
+            raise MissingAuthenticationToken()
         return original(self, iam_request_cls, resource)
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_and_authorize_action
@@ -243,19 +322,102 @@ def install_url_encoding(mode: str) -> None:
         raise SystemExit(f"unknown --url-encoding {mode}")
 
 
+ALLOW_ALL = json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+})
+ROLE_NAME = "s3-cleanup-test-role"
+DENIED_ROLE_NAME = "s3-cleanup-test-denied-role"
+EXTERNAL_ID_ROLE_NAME = "s3-cleanup-test-external-id-role"
+EXTERNAL_ID = "s3c-external-4711"
+
+
+def _trust_policy(condition: dict | None = None) -> str:
+    stmt = {"Effect": "Allow", "Principal": {"AWS": "*"},
+            "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity",
+                       "sts:AssumeRoleWithSAML", "sts:TagSession"]}
+    if condition:
+        stmt["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [stmt]})
+
+
+def _iam():
+    from moto.iam.models import iam_backends
+    return iam_backends[ACCOUNT_ID]["aws"]
+
+
 def bootstrap_credentials() -> tuple[str, str]:
     """Create the IAM user, an allow-all inline policy and an access key, in-process."""
-    from moto.iam.models import iam_backends
-
-    iam = iam_backends[ACCOUNT_ID]["aws"]
+    iam = _iam()
     iam.create_user(region_name="us-east-1", user_name=USER_NAME, path="/", tags=[])
-    policy = json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-    })
-    iam.put_user_policy(USER_NAME, "admin", policy)
+    iam.put_user_policy(USER_NAME, "admin", ALLOW_ALL)
     key = iam.create_access_key(USER_NAME)
     return key.access_key_id, key.secret_access_key
+
+
+def bootstrap_roles() -> dict[str, str]:
+    """The roles to assume (see module doc, 7.); returns their ARNs for the ready line."""
+    iam = _iam()
+
+    def role(name, trust, policy):
+        r = iam.create_role(role_name=name, assume_role_policy_document=trust, path="/",
+                            permissions_boundary=None, description="s3-cleanup tests",
+                            tags=[], max_session_duration="43200")
+        if policy:
+            iam.put_role_policy(name, "admin", policy)
+        return r.arn
+
+    return {
+        "role_arn": role(ROLE_NAME, _trust_policy(), ALLOW_ALL),
+        "denied_role_arn": role(DENIED_ROLE_NAME, _trust_policy(), None),
+        "external_id_role_arn": role(
+            EXTERNAL_ID_ROLE_NAME,
+            _trust_policy({"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}), ALLOW_ALL),
+        "external_id": EXTERNAL_ID,
+    }
+
+
+_USER_SEQ = [0]
+_SEQ_LOCK = threading.Lock()
+
+
+def credentials_op(payload: dict) -> dict:
+    """POST /_s3test/credentials (module doc, 9.)."""
+    from moto.sts.models import sts_backends
+
+    op = payload.get("op")
+    iam = _iam()
+    if op == "create-user":
+        with _SEQ_LOCK:
+            _USER_SEQ[0] += 1
+            name = f"s3-cleanup-extra-{_USER_SEQ[0]}"
+        iam.create_user(region_name="us-east-1", user_name=name, path="/", tags=[])
+        iam.put_user_policy(name, "admin", ALLOW_ALL)
+        key = iam.create_access_key(name)
+        return {"AccessKeyId": key.access_key_id, "SecretAccessKey": key.secret_access_key,
+                "UserName": name}
+    if op == "assume-role":
+        sts = sts_backends[ACCOUNT_ID]["aws"]
+        role = sts.assume_role(region_name="us-east-1",
+                               role_session_name=payload.get("session_name") or "s3test",
+                               role_arn=payload["role_arn"], policy=None,
+                               duration=int(payload.get("duration") or 3600), external_id=None)
+        return {"AccessKeyId": role.access_key_id, "SecretAccessKey": role.secret_access_key,
+                "SessionToken": role.session_token,
+                "Expiration": role.expiration.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if op == "revoke":
+        key_id = payload["access_key_id"]
+        revoked = False
+        sts = sts_backends[ACCOUNT_ID]["aws"]
+        before = len(sts.assumed_roles)
+        sts.assumed_roles[:] = [r for r in sts.assumed_roles if r.access_key_id != key_id]
+        revoked = len(sts.assumed_roles) != before
+        for user in list(iam.users.values()):
+            if any(k.access_key_id == key_id for k in user.access_keys):
+                iam.delete_access_key(key_id, user.name)
+                revoked = True
+        return {"revoked": revoked}
+    raise ValueError(f"unknown op {op!r}")
 
 
 # --------------------------------------------------------------------------- WSGI wrapper
@@ -276,14 +438,63 @@ def bulk_seed(payload: dict) -> int:
     return n
 
 
+class _Log:
+    """An in-memory log with sequence numbers (read back by the tests via /_s3test/)."""
+
+    def __init__(self, maxlen: int = 200_000):
+        import collections
+        self.entries = collections.deque(maxlen=maxlen)
+        self.seq = 0
+        self.lock = threading.Lock()
+
+    def add(self, entry: dict) -> None:
+        with self.lock:
+            entry["seq"] = self.seq
+            self.seq += 1
+            self.entries.append(entry)
+
+    def since(self, n: int) -> dict:
+        with self.lock:
+            return {"next": self.seq, "entries": [e for e in self.entries if e["seq"] >= n]}
+
+
+def _sts_error(status: str, code: str, message: str, type_: str = "Sender") -> tuple[str, bytes]:
+    """An error the way STS words it (the query protocol's ErrorResponse)."""
+    from xml.sax.saxutils import escape
+    body = (f'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error>'
+            f"<Type>{escape(type_)}</Type><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+            f"</Error><RequestId>s3test-{os.urandom(8).hex()}</RequestId></ErrorResponse>")
+    return status, body.encode()
+
+
+def _xml_text(body: bytes, tag: str) -> str | None:
+    m = re.search(rb"<" + tag.encode() + rb">([^<]*)</" + tag.encode() + rb">", body)
+    from xml.sax.saxutils import unescape
+    return unescape(m.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if m else None
+
+
+def _caller_arn(access_key_id: str | None) -> str:
+    """The ARN STS names in AccessDenied messages (never the access key id)."""
+    from moto.sts.models import sts_backends
+    for user in list(_iam().users.values()):
+        if any(k.access_key_id == access_key_id for k in user.access_keys):
+            return user.arn
+    for role in list(sts_backends[ACCOUNT_ID]["aws"].assumed_roles):
+        if role.access_key_id == access_key_id:
+            return role.arn
+    return f"arn:aws:iam::{ACCOUNT_ID}:user/unknown"
+
+
 class Middleware:
-    """Request log, test-clock header, the /_s3test/ endpoints, and request context for
-    the signature fix."""
+    """Request log, test-clock header, the /_s3test/ endpoints, STS checks and logs, and
+    request context for the signature fix."""
 
     def __init__(self, app, request_log: str | None, secret: str = ""):
         self.app = app
         self.secret = secret
         self.log_fd = None
+        self.auth_log = _Log()
+        self.sts_log = _Log()
         if request_log:
             self.log_fd = os.open(request_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 
@@ -293,6 +504,21 @@ class Middleware:
             target = path + ("?" + query if query else "")
             line = f"{environ.get('REQUEST_METHOD')} {target} {status.split()[0]}\n"
             os.write(self.log_fd, line.encode("utf-8", "surrogateescape"))
+
+    def _auth_entry(self, environ, status: str) -> dict:
+        auth = _parse_authorization(environ.get("HTTP_AUTHORIZATION", ""))
+        cred = auth.get("Credential", "").split("/")
+        path, query = raw_request_target(environ)
+        return {
+            "method": environ.get("REQUEST_METHOD"),
+            "target": path + ("?" + query if query else ""),
+            "status": int(status.split()[0]),
+            "access_key_id": cred[0] if len(cred) == 5 else None,
+            "region": cred[2] if len(cred) == 5 else None,
+            "service": cred[3] if len(cred) == 5 else None,
+            "session_token": "HTTP_X_AMZ_SECURITY_TOKEN" in environ,
+            "host": environ.get("HTTP_HOST"),
+        }
 
     def _test_endpoint(self, environ, start_response):
         def reply(status, obj):
@@ -304,18 +530,110 @@ class Middleware:
 
         if environ.get("HTTP_X_S3TEST_SECRET") != self.secret:
             return reply("403 Forbidden", {"error": "x-s3test-secret missing or wrong"})
-        if environ.get("PATH_INFO") == "/_s3test/seed" and environ["REQUEST_METHOD"] == "POST":
+        path, method = environ.get("PATH_INFO"), environ["REQUEST_METHOD"]
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        since = int(query.get("since", ["0"])[0])
+        if method == "POST" and path in ("/_s3test/seed", "/_s3test/credentials"):
             length = int(environ.get("CONTENT_LENGTH") or 0)
             payload = json.loads(environ["wsgi.input"].read(length))
             try:
-                return reply("200 OK", {"seeded": bulk_seed(payload)})
+                if path == "/_s3test/seed":
+                    return reply("200 OK", {"seeded": bulk_seed(payload)})
+                return reply("200 OK", credentials_op(payload))
             except Exception as e:  # e.g. NoSuchBucket
                 return reply("400 Bad Request", {"error": f"{type(e).__name__}: {e}"})
+        if method == "GET" and path == "/_s3test/auth-log":
+            return reply("200 OK", self.auth_log.since(since))
+        if method == "GET" and path == "/_s3test/sts-log":
+            return reply("200 OK", self.sts_log.since(since))
         return reply("404 Not Found", {"error": "unknown test endpoint"})
+
+    @staticmethod
+    def _sts_params(environ) -> dict | None:
+        """The form parameters of an STS request (body re-armed for moto), else None.
+        The body of any signed non-S3 request is kept in _tls.raw_body for the
+        signature check."""
+        auth = _parse_authorization(environ.get("HTTP_AUTHORIZATION", ""))
+        cred = auth.get("Credential", "").split("/")
+        signed_sts = len(cred) == 5 and cred[3] == "sts"
+        signed_other = len(cred) == 5 and cred[3] != "s3"
+        form = (environ.get("CONTENT_TYPE") or "").startswith("application/x-www-form-urlencoded")
+        if not signed_other and not (form and "HTTP_AUTHORIZATION" not in environ
+                                     and environ.get("REQUEST_METHOD") == "POST"):
+            return None
+        import io
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        if signed_other:
+            _tls.raw_body = body
+        if not signed_sts and "HTTP_AUTHORIZATION" in environ:
+            return None
+        params = {k: v[0] for k, v in urllib.parse.parse_qs(
+            body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", ""),
+                                          keep_blank_values=True).items():
+            params.setdefault(k, v[0])
+        action = params.get("Action")
+        if not signed_sts and action not in UNSIGNED_ACTIONS + SIGNED_STS_ACTIONS:
+            return None
+        return {"params": params, "signed": signed_sts,
+                "caller": cred[0] if len(cred) == 5 else None,
+                "region": cred[2] if len(cred) == 5 else None}
+
+    def _sts_check(self, sts: dict) -> tuple[str, bytes] | None:
+        """What real STS refuses and moto accepts."""
+        params = sts["params"]
+        action = params.get("Action")
+        if not sts["signed"] and action not in UNSIGNED_ACTIONS:
+            return _sts_error("403 Forbidden", "MissingAuthenticationToken",
+                              "Request is missing Authentication Token")
+        if action == "AssumeRoleWithWebIdentity":
+            token = params.get("WebIdentityToken", "")
+            if not token:
+                return _sts_error("400 Bad Request", "ValidationError",
+                                  "1 validation error detected: Value null at "
+                                  "'webIdentityToken' failed to satisfy constraint: "
+                                  "Member must not be null")
+            if token.startswith("invalid"):
+                return _sts_error("400 Bad Request", "InvalidIdentityToken",
+                                  "The ID Token provided is not a valid JWT. "
+                                  "(You may see this error if you sent an Access Token)")
+        return None
+
+    @staticmethod
+    def _sts_post_check(sts: dict) -> tuple[str, bytes] | None:
+        """What real STS refuses and moto accepted (checked once moto has authenticated
+        the caller, as STS checks the signature first)."""
+        params = sts["params"]
+        action = params.get("Action")
+        if (action == "AssumeRole" and params.get("RoleArn", "").endswith(":role/" + EXTERNAL_ID_ROLE_NAME)
+                and params.get("ExternalId") != EXTERNAL_ID):  # moto checks only a wrong one
+            return _sts_error("403 Forbidden", "AccessDenied",
+                              f"User: {_caller_arn(sts['caller'])} is not authorized to perform: "
+                              f"sts:AssumeRole on resource: {params.get('RoleArn')}")
+        if action and action.startswith("AssumeRole") and "DurationSeconds" in params:
+            try:
+                d = int(params["DurationSeconds"])
+            except ValueError:
+                d = -1
+            if not 900 <= d <= 43200:
+                return _sts_error("400 Bad Request", "ValidationError",
+                                  f"1 validation error detected: Value '{params['DurationSeconds']}' "
+                                  "at 'durationSeconds' failed to satisfy constraint: Member must "
+                                  "have value " + ("greater than or equal to 900" if d < 900
+                                                   else "less than or equal to 43200"))
+            if d > 3600 and (sts["caller"] or "").startswith("ASIA"):
+                return _sts_error("400 Bad Request", "ValidationError",
+                                  "The requested DurationSeconds exceeds the 1 hour session limit "
+                                  "for roles assumed by role chaining.")
+        return None
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith("/_s3test/"):
             return self._test_endpoint(environ, start_response)
+        _tls.raw_body = None
+        sts = self._sts_params(environ)
         _tls.environ = environ
         _tls.last_modified = None
         lm = environ.get("HTTP_" + TEST_CLOCK_HEADER.upper().replace("-", "_"))
@@ -326,15 +644,72 @@ class Middleware:
                 start_response("400 Bad Request", [("Content-Type", "text/plain")])
                 return [f"bad {TEST_CLOCK_HEADER}: {lm}\n".encode()]
 
+        box = {}
+
         def _start_response(status, headers, exc_info=None):
+            box["status"] = status
             self._log(environ, status)
+            self.auth_log.add(self._auth_entry(environ, status))
             return start_response(status, headers, exc_info)
 
         try:
-            return self.app(environ, _start_response)
+            if sts is None:
+                return self.app(environ, _start_response)
+            refused = self._sts_check(sts)
+            if refused is not None:
+                status, body = refused
+                headers = [("Content-Type", "text/xml")]
+            else:
+                def _buffer(status, headers, exc_info=None):
+                    box["buffered"] = (status, headers)
+                    return lambda data: None
+
+                body = b"".join(self.app(environ, _buffer))
+                status, headers = box["buffered"]
+                refused = self._sts_post_check(sts) if status.startswith("200") else None
+                if refused is not None:  # take back what moto issued
+                    issued = _xml_text(body, "AccessKeyId")
+                    if issued:
+                        credentials_op({"op": "revoke", "access_key_id": issued})
+                    status, body = refused
+                    headers = [("Content-Type", "text/xml")]
+                # real STS: <Expiration>2026-01-31T00:00:00Z</Expiration>, moto adds .123456
+                body = re.sub(rb"(<Expiration>[0-9T:-]+)\.[0-9]+(Z?</Expiration>)", rb"\1\2", body)
+                if b"<Errors>" in body and not status.startswith("2"):
+                    # moto's auth errors come EC2-style (<ErrorResponse><Errors><Error>);
+                    # STS says <ErrorResponse><Error>..</Error><RequestId>..</RequestId>
+                    status, body = _sts_error(status, _xml_text(body, "Code") or "InternalFailure",
+                                              _xml_text(body, "Message") or "",
+                                              _xml_text(body, "Type") or "Sender")
+                    headers = [("Content-Type", "text/xml")]
+            rid = _xml_text(body, "RequestId")
+            headers = [(k, v) for k, v in headers
+                       if k.lower() not in ("content-length", "status")
+                       and not (rid and k.lower() == "x-amzn-requestid")]
+            if rid:
+                headers.append(("x-amzn-RequestId", rid))  # the same id as in the body, as STS
+            _start_response(status, headers + [("Content-Length", str(len(body)))])
+            self._log_sts(sts, status, body)
+            return [body]
         finally:
             _tls.environ = None
             _tls.last_modified = None
+            _tls.raw_body = None
+
+    def _log_sts(self, sts: dict, status: str, body: bytes) -> None:
+        p = sts["params"]
+        ok = status.startswith("200")
+        self.sts_log.add({
+            "action": p.get("Action"), "status": int(status.split()[0]),
+            "signed": sts["signed"], "caller_access_key_id": sts["caller"],
+            "region": sts["region"], "role_arn": p.get("RoleArn"),
+            "role_session_name": p.get("RoleSessionName"),
+            "duration_seconds": int(p["DurationSeconds"]) if p.get("DurationSeconds", "").isdigit() else None,
+            "external_id": p.get("ExternalId"), "web_identity_token": p.get("WebIdentityToken"),
+            "issued_access_key_id": _xml_text(body, "AccessKeyId") if ok else None,
+            "expiration": _xml_text(body, "Expiration") if ok else None,
+            "error_code": None if ok else _xml_text(body, "Code"),
+        })
 
 
 # --------------------------------------------------------------------------- main
@@ -368,6 +743,7 @@ def main(argv=None) -> int:
     install_url_encoding(args.url_encoding)
 
     access_key_id, secret = bootstrap_credentials()
+    roles = bootstrap_roles()
     settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf") if args.no_auth else 0
 
     app = Middleware(DomainDispatcherApplication(create_backend_app), args.request_log, secret)
@@ -405,6 +781,7 @@ def main(argv=None) -> int:
         "access_key_id": access_key_id, "secret_access_key": secret,
         "region": "us-east-1", "auth": not args.no_auth,
         "signature_fix": not args.stock_signatures, "url_encoding": args.url_encoding,
+        "account_id": ACCOUNT_ID, "sts_endpoint_url": f"http://{args.host}:{port}", **roles,
     }), flush=True)
     try:
         server.serve_forever()

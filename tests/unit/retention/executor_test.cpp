@@ -61,10 +61,9 @@ Deployment deployment(const std::string& root, const std::string& name, int obje
 struct ExecutorTest : ::testing::Test {
     std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
     s3::Client client{
-        s3::ClientConfig{"site",
-                         "us-east-1",
-                         s3::resolve_endpoint("http://127.0.0.1:1", "us-east-1", "site"),
-                         {"AKID", "SECRET", ""}},
+        s3::ClientConfig{"site", "us-east-1", "http://127.0.0.1:1", s3::AddressingStyle::kAuto,
+                         std::make_shared<s3::StaticProvider>(
+                             s3::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
         transport};
 
     Plan plan_of(std::vector<Deployment> deployments, int keep, const std::string& root = "") {

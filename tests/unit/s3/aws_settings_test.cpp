@@ -1,5 +1,6 @@
-// Unit tests for src/s3/aws_settings.hpp: credentials, region and endpoint
-// resolution with a fake environment and temporary ~/.aws files.
+// Unit tests for src/s3/aws_settings.hpp: credentials, region, endpoint and
+// addressing resolution with a fake environment, temporary ~/.aws files and a
+// fake transport factory (nothing listens: no container endpoint, no IMDS).
 #include "s3/aws_settings.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "credential_test_support.hpp"
 
 namespace {
 
@@ -70,8 +73,11 @@ private:
     fs::path home_;
 };
 
+// The transports refuse every connection, as on a machine that is neither an
+// EC2 instance nor a container: the chain ends without credentials from there.
 AwsSettings resolve(const SettingsRequest& request, const Env& env) {
-    return s3::resolve_settings(request, fake_env(env));
+    const s3test::FakeTransports transports;
+    return s3::resolve_settings(request, fake_env(env), transports.factory());
 }
 
 const char* kCredentials =
@@ -110,10 +116,10 @@ TEST(AwsSettingsCredentials, EnvironmentKeysWinWithoutProfileFlag) {
     const auto settings = resolve({}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"},
                                                 {"AWS_SECRET_ACCESS_KEY", "SECRET_ENV"},
                                                 {"AWS_SESSION_TOKEN", "TOKEN_ENV"}}));
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_ENV");
-    EXPECT_EQ(settings.credentials.secret_access_key, "SECRET_ENV");
-    EXPECT_EQ(settings.credentials.session_token, "TOKEN_ENV");
-    EXPECT_EQ(settings.credentials_source, "environment");
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_ENV");
+    EXPECT_EQ(settings.credentials->current().secret_access_key, "SECRET_ENV");
+    EXPECT_EQ(settings.credentials->current().session_token, "TOKEN_ENV");
+    EXPECT_EQ(settings.credentials->source(), "environment");
     EXPECT_EQ(settings.region, "eu-west-1");  // region still from the default profile
 }
 
@@ -124,8 +130,8 @@ TEST(AwsSettingsCredentials, EnvironmentKeysWinOverAwsProfile) {
     const auto settings = resolve({}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"},
                                                 {"AWS_SECRET_ACCESS_KEY", "SECRET_ENV"},
                                                 {"AWS_PROFILE", "dev"}}));
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_ENV");
-    EXPECT_EQ(settings.credentials.session_token, "");
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_ENV");
+    EXPECT_EQ(settings.credentials->current().session_token, "");
     EXPECT_EQ(settings.region, "eu-central-1");  // but AWS_PROFILE picks the region
 }
 
@@ -134,14 +140,14 @@ TEST(AwsSettingsCredentials, ProfileFlagIgnoresEnvironmentKeys) {
     home.credentials(kCredentials);
     home.config(kConfig);
     const auto settings =
-        resolve({"dev", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"},
-                                           {"AWS_SECRET_ACCESS_KEY", "SECRET_ENV"},
-                                           {"AWS_PROFILE", "default"}}));
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_DEV");
-    EXPECT_EQ(settings.credentials.secret_access_key, "SECRET_DEV");
-    EXPECT_EQ(settings.credentials.session_token, "TOKEN_DEV");
-    EXPECT_NE(settings.credentials_source.find("dev"), std::string::npos);
-    EXPECT_NE(settings.credentials_source.find(home.credentials_path()), std::string::npos);
+        resolve({"dev", "", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"},
+                                               {"AWS_SECRET_ACCESS_KEY", "SECRET_ENV"},
+                                               {"AWS_PROFILE", "default"}}));
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_DEV");
+    EXPECT_EQ(settings.credentials->current().secret_access_key, "SECRET_DEV");
+    EXPECT_EQ(settings.credentials->current().session_token, "TOKEN_DEV");
+    EXPECT_NE(settings.credentials->source().find("dev"), std::string::npos);
+    EXPECT_NE(settings.credentials->source().find(home.credentials_path()), std::string::npos);
     EXPECT_EQ(settings.region, "eu-central-1");
 }
 
@@ -149,18 +155,19 @@ TEST(AwsSettingsCredentials, ProfileFlagWithHalfEnvironmentKeysIsFine) {
     // With --profile the environment keys are not looked at, so a lone one is no error.
     FakeHome home;
     home.credentials(kCredentials);
-    const auto settings = resolve({"dev", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"}}));
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_DEV");
+    const auto settings =
+        resolve({"dev", "", "", ""}, home.env({{"AWS_ACCESS_KEY_ID", "AKID_ENV"}}));
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_DEV");
 }
 
 TEST(AwsSettingsCredentials, ProfileFromConfigFile) {
     FakeHome home;
     home.credentials(kCredentials);
     home.config(kConfig);
-    const auto settings = resolve({"cfgonly", "", ""}, home.env());
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_CFG");
-    EXPECT_EQ(settings.credentials.secret_access_key, "SECRET_CFG");
-    EXPECT_NE(settings.credentials_source.find(home.config_path()), std::string::npos);
+    const auto settings = resolve({"cfgonly", "", "", ""}, home.env());
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_CFG");
+    EXPECT_EQ(settings.credentials->current().secret_access_key, "SECRET_CFG");
+    EXPECT_NE(settings.credentials->source().find(home.config_path()), std::string::npos);
     EXPECT_EQ(settings.region, "ap-south-1");
 }
 
@@ -168,7 +175,7 @@ TEST(AwsSettingsCredentials, ConfigProfileNeedsProfilePrefix) {
     // In the config file a named profile is "[profile NAME]"; "[NAME]" is not it.
     FakeHome home;
     home.config("[bare]\naws_access_key_id = A\naws_secret_access_key = B\n");
-    EXPECT_THROW((void)resolve({"bare", "", ""}, home.env()), ConfigError);
+    EXPECT_THROW((void)resolve({"bare", "", "", ""}, home.env()), ConfigError);
 }
 
 TEST(AwsSettingsCredentials, AwsProfileSelectsProfile) {
@@ -176,7 +183,7 @@ TEST(AwsSettingsCredentials, AwsProfileSelectsProfile) {
     home.credentials(kCredentials);
     home.config(kConfig);
     const auto settings = resolve({}, home.env({{"AWS_PROFILE", "dev"}}));
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_DEV");
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_DEV");
     EXPECT_EQ(settings.region, "eu-central-1");
 }
 
@@ -184,8 +191,8 @@ TEST(AwsSettingsCredentials, DefaultProfileFromCredentialsFile) {
     FakeHome home;
     home.credentials(kCredentials);
     const auto settings = resolve({}, home.env());
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_DEFAULT");
-    EXPECT_EQ(settings.credentials.session_token, "");
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_DEFAULT");
+    EXPECT_EQ(settings.credentials->current().session_token, "");
     EXPECT_EQ(settings.region, "us-east-1");
     EXPECT_EQ(settings.endpoint_url, "");
 }
@@ -196,7 +203,7 @@ TEST(AwsSettingsCredentials, DefaultProfileMayBeSpelledProfileDefaultInConfig) {
         "[profile default]\nregion = ca-central-1\n"
         "aws_access_key_id = A\naws_secret_access_key = B\n");
     const auto settings = resolve({}, home.env());
-    EXPECT_EQ(settings.credentials.access_key_id, "A");
+    EXPECT_EQ(settings.credentials->current().access_key_id, "A");
     EXPECT_EQ(settings.region, "ca-central-1");
 }
 
@@ -208,7 +215,7 @@ TEST(AwsSettingsCredentials, FileLocationsFromEnvironment) {
     const auto settings =
         resolve({}, home.env({{"AWS_SHARED_CREDENTIALS_FILE", other.credentials_path()},
                               {"AWS_CONFIG_FILE", other.config_path()}}));
-    EXPECT_EQ(settings.credentials.access_key_id, "OTHER");
+    EXPECT_EQ(settings.credentials->current().access_key_id, "OTHER");
     EXPECT_EQ(settings.region, "us-west-2");
 }
 
@@ -219,7 +226,7 @@ TEST(AwsSettingsCredentials, EmptyEnvironmentValuesCountAsUnset) {
                                                 {"AWS_SECRET_ACCESS_KEY", ""},
                                                 {"AWS_PROFILE", ""},
                                                 {"AWS_REGION", ""}}));
-    EXPECT_EQ(settings.credentials.access_key_id, "AKID_DEFAULT");
+    EXPECT_EQ(settings.credentials->current().access_key_id, "AKID_DEFAULT");
     EXPECT_EQ(settings.region, "us-east-1");
 }
 
@@ -259,7 +266,7 @@ TEST(AwsSettingsRegion, PrecedenceTable) {
         FakeHome home;
         home.credentials(kCredentials);
         if (!c.config.empty()) home.config(c.config);
-        const auto settings = resolve({"", c.flag, ""}, home.env(c.env));
+        const auto settings = resolve({"", c.flag, "", ""}, home.env(c.env));
         EXPECT_EQ(settings.region, c.expected);
     }
 }
@@ -268,10 +275,10 @@ TEST(AwsSettingsRegion, EnvironmentBeatsProfileFlagRegion) {
     FakeHome home;
     home.credentials(kCredentials);
     home.config(kConfig);
-    EXPECT_EQ(resolve({"dev", "", ""}, home.env({{"AWS_REGION", "env-region"}})).region,
+    EXPECT_EQ(resolve({"dev", "", "", ""}, home.env({{"AWS_REGION", "env-region"}})).region,
               "env-region");
-    EXPECT_EQ(resolve({"dev", "", ""}, home.env()).region, "eu-central-1");
-    EXPECT_EQ(resolve({"dev", "flag-region", ""}, home.env()).region, "flag-region");
+    EXPECT_EQ(resolve({"dev", "", "", ""}, home.env()).region, "eu-central-1");
+    EXPECT_EQ(resolve({"dev", "flag-region", "", ""}, home.env()).region, "flag-region");
 }
 
 TEST(AwsSettingsRegion, DefaultConstantIsUsEast1) { EXPECT_STREQ(s3::kDefaultRegion, "us-east-1"); }
@@ -305,7 +312,85 @@ TEST(AwsSettingsEndpoint, PrecedenceTable) {
         SCOPED_TRACE(c.name);
         FakeHome home;
         home.credentials(kCredentials);
-        EXPECT_EQ(resolve({"", "", c.flag}, home.env(c.env)).endpoint_url, c.expected);
+        EXPECT_EQ(resolve({"", "", c.flag, ""}, home.env(c.env)).endpoint_url, c.expected);
+    }
+}
+
+TEST(AwsSettingsEndpoint, FromProfile) {
+    struct Case {
+        const char* name;
+        std::string config;
+        Env env;
+        std::string expected;
+    };
+    const std::vector<Case> cases = {
+        {"s3_section",
+         "[default]\ns3 =\n  endpoint_url = http://s3cfg:9000\n",
+         {},
+         "http://s3cfg:9000"},
+        {"global_key", "[default]\nendpoint_url = http://cfg:9000\n", {}, "http://cfg:9000"},
+        {"s3_section_beats_global_key",
+         "[default]\nendpoint_url = http://cfg:9000\ns3 =\n  endpoint_url = http://s3cfg:9000\n",
+         {},
+         "http://s3cfg:9000"},
+        {"environment_beats_profile",
+         "[default]\nendpoint_url = http://cfg:9000\n",
+         {{"AWS_ENDPOINT_URL", "http://env:9000"}},
+         "http://env:9000"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        FakeHome home;
+        home.credentials(kCredentials);
+        home.config(c.config);
+        EXPECT_EQ(resolve({}, home.env(c.env)).endpoint_url, c.expected);
+    }
+}
+
+// ------------------------------------------------------------- addressing
+
+TEST(AwsSettingsAddressing, ParseTable) {
+    EXPECT_EQ(s3::parse_addressing_style("auto"), s3::AddressingStyle::kAuto);
+    EXPECT_EQ(s3::parse_addressing_style("path"), s3::AddressingStyle::kPath);
+    EXPECT_EQ(s3::parse_addressing_style("virtual"), s3::AddressingStyle::kVirtual);
+    for (const char* bad : {"", "Path", "VIRTUAL", "dns", "path "}) {
+        SCOPED_TRACE(bad);
+        EXPECT_FALSE(s3::parse_addressing_style(bad).has_value());
+    }
+}
+
+TEST(AwsSettingsAddressing, FlagThenProfileThenAuto) {
+    FakeHome home;
+    home.credentials(kCredentials);
+    home.config(kConfig);  // profile nokeys has s3 = addressing_style = path
+    const Env keys{{"AWS_ACCESS_KEY_ID", "AKID_ENV"}, {"AWS_SECRET_ACCESS_KEY", "SECRET_ENV"}};
+    EXPECT_EQ(resolve({}, home.env(keys)).addressing, s3::AddressingStyle::kAuto);
+    EXPECT_EQ(resolve({"", "", "", "virtual"}, home.env(keys)).addressing,
+              s3::AddressingStyle::kVirtual);
+    Env with_profile = keys;
+    with_profile["AWS_PROFILE"] = "nokeys";
+    EXPECT_EQ(resolve({}, home.env(with_profile)).addressing, s3::AddressingStyle::kPath);
+    EXPECT_EQ(resolve({"", "", "", "virtual"}, home.env(with_profile)).addressing,
+              s3::AddressingStyle::kVirtual);
+}
+
+TEST(AwsSettingsAddressing, BadValuesAreConfigErrors) {
+    FakeHome home;
+    home.credentials(kCredentials);
+    try {
+        (void)resolve({"", "", "", "dns"}, home.env());
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& error) {
+        EXPECT_NE(error.message.find("--addressing-style"), std::string::npos) << error.message;
+        EXPECT_NE(error.message.find("dns"), std::string::npos) << error.message;
+    }
+    home.config("[default]\ns3 =\n  addressing_style = sideways\n");
+    try {
+        (void)resolve({}, home.env());
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& error) {
+        EXPECT_NE(error.message.find("default"), std::string::npos) << error.message;
+        EXPECT_NE(error.message.find("sideways"), std::string::npos) << error.message;
     }
 }
 
@@ -316,7 +401,7 @@ TEST(AwsSettingsErrors, UnknownProfileFlagIsConfigError) {
     home.credentials(kCredentials);
     home.config(kConfig);
     try {
-        (void)resolve({"nosuch", "", ""},
+        (void)resolve({"nosuch", "", "", ""},
                       home.env({{"AWS_ACCESS_KEY_ID", "A"}, {"AWS_SECRET_ACCESS_KEY", "B"}}));
         FAIL() << "expected ConfigError";
     } catch (const ConfigError& error) {
@@ -332,7 +417,7 @@ TEST(AwsSettingsErrors, UnknownAwsProfileIsConfigError) {
 
 TEST(AwsSettingsErrors, ProfileFlagWithoutAnyFilesIsConfigError) {
     FakeHome home;
-    EXPECT_THROW((void)resolve({"dev", "", ""}, home.env()), ConfigError);
+    EXPECT_THROW((void)resolve({"dev", "", "", ""}, home.env()), ConfigError);
 }
 
 TEST(AwsSettingsErrors, NothingFoundListsWhereItLooked) {
@@ -345,6 +430,10 @@ TEST(AwsSettingsErrors, NothingFoundListsWhereItLooked) {
         EXPECT_NE(error.message.find(home.credentials_path()), std::string::npos) << error.message;
         EXPECT_NE(error.message.find(home.config_path()), std::string::npos) << error.message;
         EXPECT_NE(error.message.find("default"), std::string::npos) << error.message;
+        // The chain now goes on to the container and instance metadata services.
+        EXPECT_NE(error.message.find("AWS_CONTAINER_CREDENTIALS"), std::string::npos)
+            << error.message;
+        EXPECT_NE(error.message.find("instance metadata"), std::string::npos) << error.message;
     }
 }
 
@@ -352,7 +441,7 @@ TEST(AwsSettingsErrors, ProfileWithoutKeysIsNoCredentials) {
     FakeHome home;
     home.config(kConfig);
     try {
-        (void)resolve({"nokeys", "", ""}, home.env());
+        (void)resolve({"nokeys", "", "", ""}, home.env());
         FAIL() << "expected NoCredentialsError";
     } catch (const NoCredentialsError& error) {
         EXPECT_NE(error.message.find("nokeys"), std::string::npos) << error.message;

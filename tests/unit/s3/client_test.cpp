@@ -109,19 +109,28 @@ std::chrono::system_clock::time_point fixed_now() {
     return std::chrono::system_clock::time_point{std::chrono::seconds{1795183380}};
 }
 
+std::shared_ptr<s3::CredentialsProvider> static_credentials(std::string session_token = "") {
+    return std::make_shared<s3::StaticProvider>(
+        s3::sigv4::Credentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                               std::move(session_token)},
+        "test");
+}
+
 struct Harness {
     explicit Harness(const std::string& endpoint_url = "http://127.0.0.1:9000",
-                     const std::string& bucket = "my-bucket", std::string session_token = "")
+                     const std::string& bucket = "my-bucket", std::string session_token = "",
+                     const std::string& region = "eu-west-1",
+                     s3::AddressingStyle addressing = s3::AddressingStyle::kAuto)
         : transport(std::make_shared<FakeTransport>()),
-          client(s3::ClientConfig{bucket,
-                                  "eu-west-1",
-                                  s3::resolve_endpoint(endpoint_url, "eu-west-1", bucket),
-                                  {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                   std::move(session_token)}},
-                 transport, fixed_now) {}
+          client(s3::ClientConfig{bucket, region, endpoint_url, addressing,
+                                  static_credentials(std::move(session_token))},
+                 transport, fixed_now) {
+        client.on_notice = [this](const std::string& notice) { notices.push_back(notice); };
+    }
 
     std::shared_ptr<FakeTransport> transport;
     s3::Client client;
+    std::vector<std::string> notices;
 };
 
 const char* kEmptyList = R"(<?xml version="1.0" encoding="UTF-8"?>)"
@@ -552,6 +561,281 @@ TEST(ClientDeleteObject, ErrorIsS3Error) {
         EXPECT_NE(error.request.find("DELETE"), std::string::npos) << error.request;
         EXPECT_NE(error.request.find("sites/app/a.html"), std::string::npos) << error.request;
     }
+}
+
+// ---------------------------------------------------------- region redirect
+
+std::string credential_scope(const HttpRequest& request) {
+    const auto authorization = header(request, "authorization").value_or("");
+    const std::string marker = "Credential=";
+    const auto begin = authorization.find(marker);
+    if (begin == std::string::npos) return "";
+    const auto end = authorization.find(',', begin);
+    return authorization.substr(begin + marker.size(), end - begin - marker.size());
+}
+
+const char* kPermanentRedirect =
+    "<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must "
+    "be addressed using the specified endpoint.</Message>"
+    "<Endpoint>my-bucket.s3.eu-west-1.amazonaws.com</Endpoint><Bucket>my-bucket</Bucket>"
+    "<Region>eu-west-1</Region><RequestId>RID301</RequestId></Error>";
+
+const char* kHeaderMalformed =
+    "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is "
+    "malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'</Message>"
+    "<Region>eu-west-1</Region><RequestId>RID400</RequestId></Error>";
+
+TEST(ClientRegionRedirect, PermanentRedirectOnAwsResignsForTheBucketRegion) {
+    Harness h("", "my-bucket", "", "us-east-1");
+    h.transport->respond(301, kPermanentRedirect);
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("sites/", "/", "");
+
+    ASSERT_EQ(h.transport->requests.size(), 2u);
+    const auto& first = h.transport->requests[0];
+    const auto& second = h.transport->requests[1];
+    EXPECT_EQ(first.host, "my-bucket.s3.us-east-1.amazonaws.com");
+    EXPECT_EQ(credential_scope(first), "AKIDEXAMPLE/20261120/us-east-1/s3/aws4_request");
+    EXPECT_EQ(second.scheme, "https");
+    EXPECT_EQ(second.host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(second.path, "/");
+    EXPECT_EQ(second.query, first.query);
+    EXPECT_EQ(credential_scope(second), "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
+    EXPECT_NE(header(first, "authorization"), header(second, "authorization"));
+    EXPECT_EQ(h.client.region(), "eu-west-1");
+    EXPECT_EQ(h.client.config().region, "us-east-1");  // the configuration is left as given
+
+    ASSERT_EQ(h.notices.size(), 1u);
+    EXPECT_NE(h.notices[0].find("my-bucket"), std::string::npos) << h.notices[0];
+    EXPECT_NE(h.notices[0].find("eu-west-1"), std::string::npos) << h.notices[0];
+    EXPECT_NE(h.notices[0].find("us-east-1"), std::string::npos) << h.notices[0];
+
+    // Later requests go straight to the bucket's region, without another notice.
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("sites/", "/", "");
+    ASSERT_EQ(h.transport->requests.size(), 3u);
+    EXPECT_EQ(h.transport->requests[2].host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(credential_scope(h.transport->requests[2]),
+              "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
+    EXPECT_EQ(h.notices.size(), 1u);
+    EXPECT_EQ(h.client.counts().list.load(), 2);
+}
+
+TEST(ClientRegionRedirect, PathStyleOnAwsMovesToTheRegionalHost) {
+    // A dotted bucket goes path-style (auto), so the host is the bare regional one.
+    Harness h("", "www.example.com", "", "us-east-1");
+    h.transport->respond(301, kPermanentRedirect);
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    ASSERT_EQ(h.transport->requests.size(), 2u);
+    EXPECT_EQ(h.transport->requests[0].host, "s3.us-east-1.amazonaws.com");
+    EXPECT_EQ(h.transport->requests[1].host, "s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(h.transport->requests[1].path, "/www.example.com/");
+    EXPECT_EQ(credential_scope(h.transport->requests[1]),
+              "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
+    EXPECT_EQ(h.notices.size(), 1u);
+}
+
+TEST(ClientRegionRedirect, CustomEndpointKeepsItsHost) {
+    Harness h("http://127.0.0.1:9000", "my-bucket", "", "us-east-1");
+    h.transport->respond(301, kPermanentRedirect);
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    ASSERT_EQ(h.transport->requests.size(), 2u);
+    for (const auto& request : h.transport->requests) {
+        EXPECT_EQ(request.scheme, "http");
+        EXPECT_EQ(request.host, "127.0.0.1:9000");
+        EXPECT_EQ(request.path, "/my-bucket/");
+    }
+    EXPECT_EQ(credential_scope(h.transport->requests[0]),
+              "AKIDEXAMPLE/20261120/us-east-1/s3/aws4_request");
+    EXPECT_EQ(credential_scope(h.transport->requests[1]),
+              "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
+    EXPECT_EQ(h.client.region(), "eu-west-1");
+    EXPECT_EQ(h.notices.size(), 1u);
+}
+
+TEST(ClientRegionRedirect, AuthorizationHeaderMalformedWithRegion) {
+    Harness h("", "my-bucket", "", "us-east-1");
+    h.transport->respond(400, kHeaderMalformed);
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    ASSERT_EQ(h.transport->requests.size(), 2u);
+    EXPECT_EQ(h.transport->requests[1].host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(credential_scope(h.transport->requests[1]),
+              "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
+    EXPECT_EQ(h.notices.size(), 1u);
+}
+
+TEST(ClientRegionRedirect, BucketRegionHeader) {
+    struct Case {
+        const char* name;
+        long status;
+        std::string body;
+    };
+    const std::vector<Case> cases = {
+        {"301_without_body", 301, ""},
+        {"400_without_region_in_body", 400,
+         "<Error><Code>AuthorizationHeaderMalformed</Code><Message>x</Message></Error>"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        Harness h("", "my-bucket", "", "us-east-1");
+        h.transport->respond(c.status, c.body, {{"x-amz-bucket-region", "ap-southeast-2"}});
+        h.transport->respond(200, kEmptyList);
+        (void)h.client.list_objects_v2("", "/", "");
+        ASSERT_EQ(h.transport->requests.size(), 2u);
+        EXPECT_EQ(h.transport->requests[1].host, "my-bucket.s3.ap-southeast-2.amazonaws.com");
+        EXPECT_EQ(credential_scope(h.transport->requests[1]),
+                  "AKIDEXAMPLE/20261120/ap-southeast-2/s3/aws4_request");
+        EXPECT_EQ(h.client.region(), "ap-southeast-2");
+        EXPECT_EQ(h.notices.size(), 1u);
+    }
+}
+
+TEST(ClientRegionRedirect, SecondRedirectIsNotFollowed) {
+    Harness h("", "my-bucket", "", "us-east-1");
+    h.transport->respond(301, kPermanentRedirect);
+    h.transport->respond(301,
+                         "<Error><Code>PermanentRedirect</Code><Message>elsewhere</Message>"
+                         "<Region>us-west-2</Region><RequestId>RID2</RequestId></Error>");
+    h.transport->respond(200, kEmptyList);  // must not be reached
+    try {
+        (void)h.client.list_objects_v2("", "/", "");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.http_status, 301);
+        EXPECT_EQ(error.code, "PermanentRedirect");
+        EXPECT_EQ(error.request_id, "RID2");
+    }
+    EXPECT_EQ(h.transport->requests.size(), 2u);
+    EXPECT_EQ(h.notices.size(), 1u);
+    EXPECT_EQ(h.client.region(), "eu-west-1");
+
+    // Nor later, on another request: one move per client, never ping-pong.
+    h.transport->answers.clear();
+    h.transport->respond(301, "", {{"x-amz-bucket-region", "us-east-1"}});
+    EXPECT_THROW((void)h.client.list_objects_v2("", "/", ""), S3Error);
+    EXPECT_EQ(h.transport->requests.size(), 3u);
+    EXPECT_EQ(h.client.region(), "eu-west-1");
+    EXPECT_EQ(h.notices.size(), 1u);
+}
+
+TEST(ClientRegionRedirect, RegionSameAsSignedIsAnError) {
+    Harness h("", "my-bucket", "", "eu-west-1");
+    h.transport->respond(301, kPermanentRedirect);  // names eu-west-1, where we already are
+    try {
+        (void)h.client.list_objects_v2("", "/", "");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.http_status, 301);
+        EXPECT_EQ(error.code, "PermanentRedirect");
+    }
+    EXPECT_EQ(h.transport->requests.size(), 1u);
+    EXPECT_TRUE(h.notices.empty());
+}
+
+TEST(ClientRegionRedirect, ErrorsWithoutRegionAreNotRetried) {
+    Harness h("", "my-bucket", "", "us-east-1");
+    h.transport->respond(301, "<Error><Code>PermanentRedirect</Code><Message>x</Message></Error>");
+    EXPECT_THROW((void)h.client.list_objects_v2("", "/", ""), S3Error);
+    EXPECT_EQ(h.transport->requests.size(), 1u);
+    EXPECT_TRUE(h.notices.empty());
+    EXPECT_EQ(h.client.region(), "us-east-1");
+}
+
+TEST(ClientRegionRedirect, DeleteObjectsResendsTheSameBody) {
+    Harness h("", "my-bucket", "", "us-east-1");
+    h.transport->respond(301, kPermanentRedirect);
+    h.transport->respond(200, "<DeleteResult></DeleteResult>");
+    (void)h.client.delete_objects({"sites/app/a.html", "sites/app/b.html"});
+    ASSERT_EQ(h.transport->requests.size(), 2u);
+    const auto& first = h.transport->requests[0];
+    const auto& second = h.transport->requests[1];
+    EXPECT_EQ(second.method, "POST");
+    EXPECT_EQ(second.query, "delete=");
+    EXPECT_EQ(second.body, first.body);
+    EXPECT_EQ(header(second, "content-md5"), base64_md5(second.body));
+    EXPECT_EQ(header(second, "x-amz-content-sha256"), hex_sha256(second.body));
+    EXPECT_EQ(credential_scope(second), "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
+    EXPECT_EQ(h.client.counts().del.load(), 1);
+}
+
+TEST(ClientRegionRedirect, DeleteObjectFollowsToo) {
+    Harness h("", "my-bucket", "", "us-east-1");
+    h.transport->respond(400, kHeaderMalformed);
+    h.transport->respond(204, "");
+    h.client.delete_object("sites/app/a b.html");
+    ASSERT_EQ(h.transport->requests.size(), 2u);
+    EXPECT_EQ(h.transport->requests[1].method, "DELETE");
+    EXPECT_EQ(h.transport->requests[1].host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(h.transport->requests[1].path, "/sites/app/a%20b.html");
+}
+
+// ------------------------------------------------------------- credentials
+
+class FailingProvider : public s3::CredentialsProvider {
+public:
+    s3::sigv4::Credentials current() override {
+        throw s3::CredentialsError{"STS AssumeRole for arn:x failed: ExpiredToken"};
+    }
+    std::string source() const override { return "failing"; }
+};
+
+TEST(ClientCredentials, RenewalFailureIsAuthError) {
+    auto transport = std::make_shared<FakeTransport>();
+    s3::Client client(
+        s3::ClientConfig{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
+                         s3::AddressingStyle::kAuto, std::make_shared<FailingProvider>()},
+        transport, fixed_now);
+    try {
+        (void)client.list_objects_v2("", "/", "");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kAuth);
+        EXPECT_FALSE(s3::is_retryable(error.kind));
+        EXPECT_NE(error.message.find("ExpiredToken"), std::string::npos) << error.message;
+    }
+    EXPECT_TRUE(transport->requests.empty());
+}
+
+TEST(ClientCredentials, AskedForEveryRequest) {
+    // The client never caches keys itself: a renewed key is used at once.
+    struct Rotating : s3::CredentialsProvider {
+        int calls = 0;
+        s3::sigv4::Credentials current() override {
+            ++calls;
+            return {"AKIDROTATING" + std::to_string(calls), "SECRETROTATING", ""};
+        }
+        std::string source() const override { return "rotating"; }
+    };
+    auto provider = std::make_shared<Rotating>();
+    auto transport = std::make_shared<FakeTransport>();
+    s3::Client client(s3::ClientConfig{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
+                                       s3::AddressingStyle::kAuto, provider},
+                      transport, fixed_now);
+    transport->respond(200, kEmptyList);
+    transport->respond(200, kEmptyList);
+    (void)client.list_objects_v2("", "/", "");
+    (void)client.list_objects_v2("", "/", "");
+    ASSERT_EQ(transport->requests.size(), 2u);
+    EXPECT_EQ(credential_scope(transport->requests[0]).rfind("AKIDROTATING1/", 0), 0u);
+    EXPECT_EQ(credential_scope(transport->requests[1]).rfind("AKIDROTATING2/", 0), 0u);
+}
+
+TEST(ClientResolveEndpoint, AddressingStyleIsHonoured) {
+    Harness path("", "my-bucket", "", "eu-west-1", s3::AddressingStyle::kPath);
+    path.transport->respond(200, kEmptyList);
+    (void)path.client.list_objects_v2("", "", "");
+    EXPECT_EQ(path.transport->requests.at(0).host, "s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(path.transport->requests.at(0).path, "/my-bucket/");
+
+    Harness virt("http://minio.local:9000", "my-bucket", "", "eu-west-1",
+                 s3::AddressingStyle::kVirtual);
+    virt.transport->respond(200, kEmptyList);
+    (void)virt.client.list_objects_v2("", "", "");
+    EXPECT_EQ(virt.transport->requests.at(0).host, "my-bucket.minio.local:9000");
+    EXPECT_EQ(virt.transport->requests.at(0).path, "/");
 }
 
 TEST(ClientAmzDate, Formats) {

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "net/http.hpp"
+
+namespace net {
+
+struct TransportOptions {
+    long connect_timeout_ms = 10'000;
+    // A transfer that moves fewer than one byte a second for this long is
+    // abandoned, so a stalled server cannot hang a run.
+    long stall_timeout_seconds = 60;
+    // A bound on the whole exchange; 0 for none. For services that answer at
+    // once or not at all (instance metadata).
+    long total_timeout_ms = 0;
+};
+
+// Makes transports: the credential sources each get their own, with their own
+// timeouts. Tests hand in fakes.
+using TransportFactory = std::function<std::shared_ptr<HttpTransport>(const TransportOptions&)>;
+
+}  // namespace net

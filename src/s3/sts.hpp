@@ -1,0 +1,44 @@
+// The two STS calls that turn a role into temporary credentials.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "net/http.hpp"
+#include "s3/credentials_provider.hpp"
+#include "s3/http_url.hpp"
+
+namespace s3 {
+
+struct StsEndpoint {
+    HttpUrl url;
+    std::string region;
+};
+
+// AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else https://sts.REGION.amazonaws.com.
+// Throws CredentialsError for an override that is not an http(s) URL.
+StsEndpoint sts_endpoint(const std::string& override_url, const std::string& region);
+
+struct AssumeRoleParams {
+    std::string role_arn;
+    std::string session_name;  // empty: a default is chosen
+    std::string external_id;
+    std::optional<int> duration_seconds;
+};
+
+// Signed with `source`. Throws CredentialsError naming the STS error code.
+TimedCredentials assume_role(net::HttpTransport& transport, const StsEndpoint& endpoint,
+                             const sigv4::Credentials& source, const AssumeRoleParams& params,
+                             TimePoint now);
+
+// Unsigned, as STS allows for this call: the token is the proof.
+TimedCredentials assume_role_with_web_identity(net::HttpTransport& transport,
+                                               const StsEndpoint& endpoint,
+                                               const std::string& token,
+                                               const AssumeRoleParams& params);
+
+// Parses an AssumeRole / AssumeRoleWithWebIdentity answer; exposed for tests.
+TimedCredentials parse_sts_credentials(const std::string& xml, const std::string& action);
+
+}  // namespace s3

@@ -1,0 +1,142 @@
+// Unit tests for src/s3/http_url.hpp and src/s3/endpoint.hpp: endpoint URLs,
+// and where a bucket's requests go in each addressing style.
+#include "s3/endpoint.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "s3/http_url.hpp"
+
+namespace {
+
+using s3::AddressingStyle;
+
+// ------------------------------------------------------------ parse_http_url
+
+TEST(ParseHttpUrl, Good) {
+    struct Case {
+        std::string url;
+        std::string scheme;
+        std::string host;
+        std::string path;
+        std::string query;
+    };
+    const std::vector<Case> cases = {
+        {"http://127.0.0.1:9000", "http", "127.0.0.1:9000", "", ""},
+        {"https://s3.example.com/", "https", "s3.example.com", "/", ""},
+        {"HTTPS://Minio.Local:443/base/path", "https", "Minio.Local:443", "/base/path", ""},
+        {"http://localhost:8080/creds?id=1&x=y", "http", "localhost:8080", "/creds", "id=1&x=y"},
+        {"http://host?only=query", "http", "host", "", "only=query"},
+        {"http://[fd00:ec2::254]", "http", "[fd00:ec2::254]", "", ""},
+        {"http://[fd00:ec2::254]:80/latest", "http", "[fd00:ec2::254]:80", "/latest", ""},
+        {"http://169.254.170.2/v2/credentials/a?b/c", "http", "169.254.170.2", "/v2/credentials/a",
+         "b/c"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.url);
+        const auto url = s3::parse_http_url(c.url);
+        ASSERT_TRUE(url.has_value());
+        EXPECT_EQ(url->scheme, c.scheme);
+        EXPECT_EQ(url->host, c.host);
+        EXPECT_EQ(url->path, c.path);
+        EXPECT_EQ(url->query, c.query);
+    }
+}
+
+TEST(ParseHttpUrl, Bad) {
+    for (const char* url :
+         {"", "example.com", "127.0.0.1:9000", "//example.com", "ftp://example.com",
+          "file:///tmp/x", "s3://bucket", "http://", "https:///path", "http://?q",
+          "http://user@host", "http://user:pass@host/", "http://ho st", "http://\thost"}) {
+        SCOPED_TRACE(url);
+        EXPECT_FALSE(s3::parse_http_url(url).has_value());
+    }
+}
+
+// ----------------------------------------------------------- resolve_endpoint
+
+TEST(ResolveEndpoint, StylesTable) {
+    struct Case {
+        const char* name;
+        std::string endpoint_url;
+        std::string region;
+        std::string bucket;
+        AddressingStyle style;
+        std::string scheme;
+        std::string host;
+        std::string base_path;
+        bool path_style;
+    };
+    const std::vector<Case> cases = {
+        // AWS itself.
+        {"aws_auto", "", "eu-west-1", "my-bucket", AddressingStyle::kAuto, "https",
+         "my-bucket.s3.eu-west-1.amazonaws.com", "", false},
+        {"aws_virtual", "", "eu-west-1", "my-bucket", AddressingStyle::kVirtual, "https",
+         "my-bucket.s3.eu-west-1.amazonaws.com", "", false},
+        {"aws_path", "", "eu-west-1", "my-bucket", AddressingStyle::kPath, "https",
+         "s3.eu-west-1.amazonaws.com", "", true},
+        {"aws_auto_dotted_bucket", "", "us-west-2", "www.example.com", AddressingStyle::kAuto,
+         "https", "s3.us-west-2.amazonaws.com", "", true},
+        {"aws_virtual_dotted_bucket_as_asked", "", "us-west-2", "www.example.com",
+         AddressingStyle::kVirtual, "https", "www.example.com.s3.us-west-2.amazonaws.com", "",
+         false},
+        {"aws_path_dotted_bucket", "", "us-west-2", "www.example.com", AddressingStyle::kPath,
+         "https", "s3.us-west-2.amazonaws.com", "", true},
+        // Custom endpoints: path style unless virtual is asked for.
+        {"custom_auto", "http://127.0.0.1:9000", "us-east-1", "my-bucket", AddressingStyle::kAuto,
+         "http", "127.0.0.1:9000", "", true},
+        {"custom_path", "http://127.0.0.1:9000", "us-east-1", "my-bucket", AddressingStyle::kPath,
+         "http", "127.0.0.1:9000", "", true},
+        {"custom_virtual", "https://minio.example.com", "us-east-1", "my-bucket",
+         AddressingStyle::kVirtual, "https", "my-bucket.minio.example.com", "", false},
+        {"custom_virtual_with_port", "http://minio.local:9000/", "us-east-1", "b",
+         AddressingStyle::kVirtual, "http", "b.minio.local:9000", "", false},
+        {"custom_auto_dotted", "https://minio.example.com", "us-east-1", "a.b.c",
+         AddressingStyle::kAuto, "https", "minio.example.com", "", true},
+        {"custom_base_path", "https://gw.example.com/s3/", "us-east-1", "b-1",
+         AddressingStyle::kAuto, "https", "gw.example.com", "/s3", true},
+        {"custom_base_path_many_slashes", "https://gw.example.com/a/b///", "us-east-1", "b-1",
+         AddressingStyle::kAuto, "https", "gw.example.com", "/a/b", true},
+        {"custom_base_path_virtual", "https://gw.example.com/s3", "us-east-1", "b-1",
+         AddressingStyle::kVirtual, "https", "b-1.gw.example.com", "/s3", false},
+        {"custom_region_ignored_for_host", "http://127.0.0.1:9000", "ap-south-1", "b",
+         AddressingStyle::kAuto, "http", "127.0.0.1:9000", "", true},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const auto endpoint = s3::resolve_endpoint(c.endpoint_url, c.region, c.bucket, c.style);
+        EXPECT_EQ(endpoint.scheme, c.scheme);
+        EXPECT_EQ(endpoint.host, c.host);
+        EXPECT_EQ(endpoint.base_path, c.base_path);
+        EXPECT_EQ(endpoint.path_style, c.path_style);
+    }
+}
+
+TEST(ResolveEndpoint, StyleDefaultsToAuto) {
+    const auto a = s3::resolve_endpoint("", "eu-west-1", "www.example.com");
+    const auto b = s3::resolve_endpoint("", "eu-west-1", "www.example.com", AddressingStyle::kAuto);
+    EXPECT_EQ(a.host, b.host);
+    EXPECT_EQ(a.path_style, b.path_style);
+}
+
+TEST(ResolveEndpoint, BadUrlsThrowInvalidArgument) {
+    for (const char* url :
+         {"ftp://example.com", "127.0.0.1:9000", "example.com", "http://", "file:///tmp/x",
+          "s3://bucket", "http://user@host", "http://127.0.0.1:9000/?x=1"}) {
+        for (const auto style :
+             {AddressingStyle::kAuto, AddressingStyle::kPath, AddressingStyle::kVirtual}) {
+            SCOPED_TRACE(url);
+            try {
+                (void)s3::resolve_endpoint(url, "us-east-1", "my-bucket", style);
+                FAIL() << "expected std::invalid_argument";
+            } catch (const std::invalid_argument& error) {
+                EXPECT_NE(std::string(error.what()).find(url), std::string::npos) << error.what();
+            }
+        }
+    }
+}
+
+}  // namespace
