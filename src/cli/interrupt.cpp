@@ -18,8 +18,9 @@ void install_stop_handlers() {
     struct sigaction action {};
     action.sa_handler = record_signal;
     sigemptyset(&action.sa_mask);
-    // Restart interrupted system calls: a request in flight runs to its end.
-    action.sa_flags = SA_RESTART;
+    // No SA_RESTART: a read at the confirmation prompt must return on Ctrl-C.
+    // curl retries its own interrupted waits, so requests in flight run on.
+    action.sa_flags = 0;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
 }

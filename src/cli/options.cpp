@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
+#include <cstdlib>
 
 #include "cli/age.hpp"
 #include "s3/aws_settings.hpp"
+#include "s3/retry_policy.hpp"
 
 namespace cli {
 
@@ -25,7 +27,7 @@ const char* kExamples =
     "  s3-cleanup s3://site -k 10 --output json --dry-run | jq .summary\n"
     "\nExit codes: 0 done, 1 failed (S3, network, credentials), 2 bad usage.\n";
 
-std::optional<int> parse_keep(const std::string& text) {
+std::optional<int> parse_whole(const std::string& text) {
     int value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
@@ -61,6 +63,12 @@ void setup(CLI::App& app, RawOptions& raw) {
     app.add_option("--profile", raw.profile, "profile from ~/.aws/config and ~/.aws/credentials");
     app.add_option("--addressing-style", raw.addressing_style,
                    "auto | path | virtual (auto: virtual-hosted on AWS, path elsewhere)");
+    app.add_option("--max-attempts", raw.max_attempts,
+                   "tries per request, the first included (default 8; also AWS_MAX_ATTEMPTS)");
+    app.add_option("--timeout", raw.timeout,
+                   "seconds a connection may take to open or a transfer may stall (default 30)");
+    app.add_option("--concurrency", raw.concurrency,
+                   "requests in flight at once (default 16; also S3_CLEANUP_CONCURRENCY)");
     app.add_flag("--debug", raw.debug,
                  "one line per HTTP request on stderr (never a secret: no headers, no bodies)");
 }
@@ -79,7 +87,7 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     if (auto* error = std::get_if<UsageError>(&url)) return *error;
     options.url = std::get<S3Url>(url);
 
-    auto keep = parse_keep(raw.keep);
+    auto keep = parse_whole(raw.keep);
     if (!keep || *keep < 1 || *keep > kMaxKeep) {
         return UsageError{"--keep must be a whole number from 1 to " + std::to_string(kMaxKeep) +
                           ", got '" + raw.keep + "'"};
@@ -144,6 +152,35 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     }
     options.addressing_style = raw.addressing_style.value_or("");
     options.debug = raw.debug;
+
+    // A flag wins over its environment twin; either way a bad value is named.
+    auto whole_number = [](const std::optional<std::string>& flag,
+                           const std::optional<std::string>& env, const char* flag_name,
+                           const char* env_name, int low, int high,
+                           int& out) -> std::optional<UsageError> {
+        const std::optional<std::string>& text = flag ? flag : env;
+        if (!text) return std::nullopt;
+        auto value = parse_whole(*text);
+        if (!value || *value < low || *value > high) {
+            return UsageError{std::string(flag ? flag_name : env_name) +
+                              " must be a whole number from " + std::to_string(low) + " to " +
+                              std::to_string(high) + ", got '" + *text + "'"};
+        }
+        out = *value;
+        return std::nullopt;
+    };
+    if (auto e = whole_number(raw.max_attempts, raw.env_max_attempts, "--max-attempts",
+                              "AWS_MAX_ATTEMPTS", 1, s3::kMaxAttemptsLimit, options.max_attempts)) {
+        return *e;
+    }
+    if (auto e = whole_number(raw.timeout, std::nullopt, "--timeout", "", 1, kMaxTimeoutSeconds,
+                              options.timeout_seconds)) {
+        return *e;
+    }
+    if (auto e = whole_number(raw.concurrency, raw.env_concurrency, "--concurrency",
+                              "S3_CLEANUP_CONCURRENCY", 1, kMaxConcurrency, options.concurrency)) {
+        return *e;
+    }
     if (!options.endpoint_url.empty() && options.endpoint_url.rfind("http://", 0) != 0 &&
         options.endpoint_url.rfind("https://", 0) != 0) {
         return UsageError{"--endpoint-url '" + options.endpoint_url +
@@ -167,6 +204,13 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& error) {
         return UsageError{error.what()};
     }
+    auto env = [](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+    };
+    raw.env_max_attempts = env("AWS_MAX_ATTEMPTS");
+    raw.env_concurrency = env("S3_CLEANUP_CONCURRENCY");
     auto validated = validate(raw);
     if (auto* error = std::get_if<UsageError>(&validated)) return *error;
     return std::get<Options>(validated);

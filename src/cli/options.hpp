@@ -14,6 +14,14 @@ namespace cli {
 
 enum class OutputFormat { kText, kJson };
 
+inline constexpr int kDefaultMaxAttempts = 8;
+inline constexpr int kDefaultTimeoutSeconds = 30;
+inline constexpr int kDefaultConcurrency = 16;
+// Far beyond what helps against one bucket; keeps a typo from opening
+// thousands of connections.
+inline constexpr int kMaxConcurrency = 256;
+inline constexpr int kMaxTimeoutSeconds = 3600;
+
 // Flags exactly as given, before any checking; a pure function turns them into Options.
 struct RawOptions {
     std::string url;
@@ -30,6 +38,12 @@ struct RawOptions {
     std::optional<std::string> profile;
     std::optional<std::string> addressing_style;
     bool debug = false;
+    std::optional<std::string> max_attempts;
+    std::optional<std::string> timeout;
+    std::optional<std::string> concurrency;
+    // The environment's say, where a flag has an AWS_* or S3_CLEANUP_* twin.
+    std::optional<std::string> env_max_attempts;  // AWS_MAX_ATTEMPTS
+    std::optional<std::string> env_concurrency;   // S3_CLEANUP_CONCURRENCY
 };
 
 struct Options {
@@ -47,6 +61,9 @@ struct Options {
     std::string profile;
     std::string addressing_style;  // empty: not given
     bool debug = false;
+    int max_attempts = kDefaultMaxAttempts;
+    int timeout_seconds = kDefaultTimeoutSeconds;
+    int concurrency = kDefaultConcurrency;
 
     // The absolute cutoff for a run that starts at `now`.
     [[nodiscard]] std::optional<s3::TimePoint> cutoff(s3::TimePoint now) const;

@@ -15,7 +15,9 @@ void print_result_text(std::ostream& out, const retention::ExecutionResult& resu
         << thousands(result.deployments_deleted) << " deployments, "
         << thousands(result.objects_deleted) << " objects, " << human_bytes(result.bytes_freed)
         << " freed in " << seconds << " (" << stats.list_requests << " list, "
-        << stats.delete_requests << " delete requests)\n";
+        << stats.delete_requests << " delete requests"
+        << (stats.retries > 0 ? ", " + std::to_string(stats.retries) + " retries" : std::string())
+        << ")\n";
     if (result.interrupted) {
         out << "Not deleted: " << thousands(result.objects_not_attempted)
             << " objects were never sent after the stop request\n";
@@ -47,7 +49,10 @@ nlohmann::ordered_json result_to_json(const retention::ExecutionResult& result,
              {"bytes_freed", result.bytes_freed},
              {"failed", failed},
              {"appeared", appeared},
-             {"requests", {{"list", stats.list_requests}, {"delete", stats.delete_requests}}},
+             {"requests",
+              {{"list", stats.list_requests},
+               {"delete", stats.delete_requests},
+               {"retries", stats.retries}}},
              {"seconds", std::round(stats.seconds * 1000) / 1000}};
     if (result.interrupted) {
         out["interrupted"] = true;

@@ -11,6 +11,7 @@ namespace cli {
 struct RunStats {
     long list_requests = 0;
     long delete_requests = 0;
+    long retries = 0;
     double seconds = 0;
 };
 

@@ -27,8 +27,14 @@ void print_debug(const std::string& line) {
     std::cerr << "s3-cleanup: debug: " << printable(s3::redact(line)) << std::endl;
 }
 
-net::TransportFactory transport_factory(bool debug) {
-    return [debug](const net::TransportOptions& options) -> std::shared_ptr<net::HttpTransport> {
+// Transports for S3 take --timeout; the credential sources bring their own
+// (shorter) limits in the options they ask with.
+net::TransportFactory transport_factory(const Options& cli) {
+    return [debug = cli.debug, timeout = cli.timeout_seconds](
+               const net::TransportOptions& asked) -> std::shared_ptr<net::HttpTransport> {
+        net::TransportOptions options = asked;
+        options.connect_timeout_ms = std::min<long>(asked.connect_timeout_ms, timeout * 1000L);
+        options.stall_timeout_seconds = std::min<long>(asked.stall_timeout_seconds, timeout);
         auto transport = std::make_shared<net::CurlTransport>(options);
         if (!debug) return transport;
         return std::make_shared<net::DebugTransport>(transport, print_debug);
@@ -88,27 +94,32 @@ void print_json(const nlohmann::ordered_json& document) {
               << std::endl;
 }
 
-enum class Consent { kGiven, kDeclined, kCannotAsk };
+enum class Consent { kGiven, kDeclined, kCannotAsk, kStopped };
 
 Consent ask_consent(const Options& options, const retention::Plan& plan) {
     if (options.yes) return Consent::kGiven;
     if (!stdin_is_terminal()) return Consent::kCannotAsk;
     std::cerr << confirmation_question(plan) << std::flush;
     std::string answer;
-    if (!std::getline(std::cin, answer)) return Consent::kDeclined;
+    if (!std::getline(std::cin, answer)) {
+        // Ctrl-C at the prompt interrupts the read: that is a stop, not an answer.
+        return stop_signal() != 0 ? Consent::kStopped : Consent::kDeclined;
+    }
     return is_yes(answer) ? Consent::kGiven : Consent::kDeclined;
 }
 
 int exit_code_for(const retention::ExecutionResult& result) {
-    if (result.interrupted) return 128 + stop_signal();
+    // A stop was asked for: say so in the exit code even when the batches in
+    // flight happened to finish the job.
+    if (result.interrupted || stop_signal() != 0) return 128 + stop_signal();
     return result.failed.empty() ? kExitOk : kExitFailed;
 }
 
 int delete_planned(const Options& options, const retention::Plan& plan, s3::Client& client,
                    Clock::time_point started) {
-    install_stop_handlers();
     retention::ExecutorHooks hooks;
     hooks.stop_requested = [] { return stop_signal() != 0; };
+    hooks.concurrency = options.concurrency;
     retention::ExecutionResult result;
     try {
         result = retention::execute_plan(plan, client, hooks);
@@ -117,6 +128,7 @@ int delete_planned(const Options& options, const retention::Plan& plan, s3::Clie
         return kExitFailed;
     }
     RunStats stats{client.counts().list.load(), client.counts().del.load(),
+                   client.counts().retries.load(),
                    std::chrono::duration<double>(Clock::now() - started).count()};
 
     for (const auto& failure : result.failed) {
@@ -130,7 +142,7 @@ int delete_planned(const Options& options, const retention::Plan& plan, s3::Clie
     for (const auto& warning : result.warnings) {
         std::cerr << "s3-cleanup: warning: " << printable(s3::redact(warning)) << std::endl;
     }
-    if (result.interrupted) {
+    if (result.interrupted || stop_signal() != 0) {
         std::cerr << "s3-cleanup: stopped by " << (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM")
                   << ": no new requests were sent" << std::endl;
     }
@@ -150,15 +162,26 @@ void print_error(const std::string& message) {
     std::cerr << "s3-cleanup: error: " << printable(s3::redact(message)) << std::endl;
 }
 
+int stopped_before_deleting() {
+    std::cerr << "s3-cleanup: stopped by " << (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM")
+              << ": nothing deleted" << std::endl;
+    return 128 + stop_signal();
+}
+
 int run_cleanup(const Options& options) {
     const auto started = Clock::now();
-    const auto transports = transport_factory(options.debug);
+    // From here on Ctrl-C and SIGTERM only ask to stop: requests in flight
+    // finish, no new one starts, and the report says what was done.
+    install_stop_handlers();
+    const auto transports = transport_factory(options);
     auto config = client_config(options, transports);
     if (const int* code = std::get_if<int>(&config)) return *code;
 
     try {
-        s3::Client client(std::get<s3::ClientConfig>(config), transports({}));
+        s3::Client client(std::get<s3::ClientConfig>(config), transports);
         if (options.debug) client.on_notice = print_debug;
+        client.retry.policy.max_attempts = options.max_attempts;
+        client.retry.stop_requested = [] { return stop_signal() != 0; };
         auto inventory = retention::take_inventory(client, options.url.root);
         auto plan = retention::make_plan(options.url.bucket, options.url.root,
                                          std::move(inventory.deployments), policy_for(options));
@@ -171,6 +194,7 @@ int run_cleanup(const Options& options) {
             std::cout.flush();
         }
         if (options.dry_run || plan.summary.remove == 0) return kExitOk;
+        if (stop_signal() != 0) return stopped_before_deleting();
 
         switch (ask_consent(options, plan)) {
             case Consent::kGiven:
@@ -178,6 +202,8 @@ int run_cleanup(const Options& options) {
             case Consent::kDeclined:
                 std::cerr << "aborted: nothing deleted" << std::endl;
                 return kExitFailed;
+            case Consent::kStopped:
+                return stopped_before_deleting();
             case Consent::kCannotAsk:
                 print_error(
                     "refusing to delete without confirmation: standard input is not a "
@@ -186,6 +212,7 @@ int run_cleanup(const Options& options) {
         }
         return delete_planned(options, plan, client, started);
     } catch (const s3::S3Error& error) {
+        if (error.kind == s3::ErrorKind::kCancelled) return stopped_before_deleting();
         print_error(error.what());
         return kExitFailed;
     }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,10 +65,18 @@ std::vector<Batch> make_batches(const Plan& plan);
 struct ExecutorHooks {
     // Polled before each new request; true means send no more.
     std::function<bool()> stop_requested = [] { return false; };
-    // Called after each batch with the running totals (progress, audit).
+    // Called after each batch with the running totals (progress, audit); one
+    // call at a time, whatever the concurrency.
     std::function<void(const ExecutionResult&)> on_batch_done = [](const ExecutionResult&) {};
+    // Batches in flight at once (DeleteObjects requests sent in parallel).
+    int concurrency = 1;
 };
 
+// Deletes the plan's doomed objects. Every key ends as deleted, failed (with
+// S3's code) or not attempted (after a stop). Keys failing with a retryable
+// per-key error (InternalError, SlowDown, ...) are sent again, alone, up to
+// the client's retry policy. Throws PlanSafetyError before sending anything
+// when a key lies outside its doomed prefix.
 ExecutionResult execute_plan(const Plan& plan, s3::Client& client, const ExecutorHooks& hooks);
 
 }  // namespace retention

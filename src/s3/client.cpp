@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <ctime>
+#include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "s3/crypto.hpp"
 
@@ -28,11 +30,36 @@ std::string amz_date(std::chrono::system_clock::time_point when) {
     return buf;
 }
 
-Client::Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transport, Clock clock)
-    : config_(std::move(config)), transport_(std::move(transport)), clock_(std::move(clock)) {
+RetryControl::RetryControl() {
+    random01 = [] {
+        thread_local std::mt19937_64 engine{std::random_device{}()};
+        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+    };
+    sleep = [](std::chrono::milliseconds delay, const std::function<bool()>& stop) {
+        // In small steps, so Ctrl-C is answered within a tenth of a second.
+        constexpr std::chrono::milliseconds kStep{100};
+        const auto until = std::chrono::steady_clock::now() + delay;
+        while (!stop()) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= until) return;
+            std::this_thread::sleep_for(
+                std::min<std::chrono::steady_clock::duration>(until - now, kStep));
+        }
+    };
+}
+
+Client::Client(ClientConfig config, net::TransportFactory transports, Clock clock)
+    : config_(std::move(config)),
+      transports_(std::move(transports), net::TransportOptions{}),
+      clock_(std::move(clock)) {
     target_ = {config_.region, resolve_endpoint(config_.endpoint_url, config_.region,
                                                 config_.bucket, config_.addressing)};
 }
+
+Client::Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transport, Clock clock)
+    : Client(
+          std::move(config), [transport](const net::TransportOptions&) { return transport; },
+          std::move(clock)) {}
 
 Client::Target Client::target() const {
     std::lock_guard lock(target_mutex_);
@@ -63,7 +90,7 @@ bool Client::follow_region(const net::HttpResponse& response, const std::string&
 }
 
 net::HttpResponse Client::send_signed(
-    const Target& target, const std::string& method, const std::string& key,
+    const Target& target, int attempt, const std::string& method, const std::string& key,
     const std::string& query_string, const std::string& body,
     const std::vector<std::pair<std::string, std::string>>& headers) {
     const Endpoint& ep = target.endpoint;
@@ -97,27 +124,46 @@ net::HttpResponse Client::send_signed(
         if (header.first != "host") request.headers.push_back(std::move(header));
     }
     request.body = body;
-    return transport_->send(request);
+    request.attempt = attempt;
+    auto transport = transports_.acquire();
+    return transport->send(request);
 }
 
-net::HttpResponse Client::execute(const std::string& method, const std::string& key,
-                                  const std::vector<std::pair<std::string, std::string>>& query,
-                                  std::string body,
-                                  std::vector<std::pair<std::string, std::string>> extra_headers) {
-    std::string query_string;
-    for (const auto& [name, value] : query) {
-        if (!query_string.empty()) query_string += '&';
-        query_string += sigv4::uri_encode(name, true);
-        query_string += '=';
-        query_string += sigv4::uri_encode(value, true);
-    }
-    const std::string label = request_label(method, config_.bucket, key, query_string);
+void Client::wait(std::chrono::milliseconds delay) {
+    if (delay.count() > 0) retry.sleep(delay, retry.stop_requested);
+}
 
+template <typename T>
+T Client::with_retries(const std::function<T(int)>& op, const std::string& label) {
+    for (int attempt = 1;; ++attempt) {
+        wait(retry.throttle->reserve());
+        if (retry.stop_requested()) {
+            throw S3Error(ErrorKind::kCancelled, 0, "", "stopped before the request was sent", "",
+                          label);
+        }
+        try {
+            T result = op(attempt);
+            retry.throttle->on_success();
+            return result;
+        } catch (const S3Error& error) {
+            if (error.kind == ErrorKind::kThrottled) retry.throttle->on_throttled();
+            if (!retry.policy.should_retry(error.kind, attempt)) throw;
+            ++counts_.retries;
+            wait(retry.policy.backoff(attempt + 1, retry.random01(), error.retry_after));
+        }
+    }
+}
+
+net::HttpResponse Client::attempt(int attempt, const std::string& method, const std::string& key,
+                                  const std::string& query_string, const std::string& body,
+                                  const std::vector<std::pair<std::string, std::string>>& headers,
+                                  const std::string& label) {
     net::HttpResponse response;
     for (;;) {
         const Target current = target();
         try {
-            response = send_signed(current, method, key, query_string, body, extra_headers);
+            // Signed afresh each attempt: a new date, and renewed credentials.
+            response = send_signed(current, attempt, method, key, query_string, body, headers);
         } catch (const net::TransportFailure& failure) {
             throw S3Error(ErrorKind::kTransport, 0, "", failure.message, "", label);
         }
@@ -135,9 +181,26 @@ net::HttpResponse Client::execute(const std::string& method, const std::string& 
     } else {
         message = "HTTP " + std::to_string(response.status) + " without an S3 error document";
     }
-    throw S3Error(classify(code, response.status), response.status, code, message, request_id,
+    S3Error error(classify(code, response.status), response.status, code, message, request_id,
                   label);
+    error.retry_after = parse_retry_after(response.header("retry-after"));
+    throw error;
 }
+
+namespace {
+
+std::string query_string_of(const std::vector<std::pair<std::string, std::string>>& query) {
+    std::string out;
+    for (const auto& [name, value] : query) {
+        if (!out.empty()) out += '&';
+        out += sigv4::uri_encode(name, true);
+        out += '=';
+        out += sigv4::uri_encode(value, true);
+    }
+    return out;
+}
+
+}  // namespace
 
 ListPage Client::list_objects_v2(const std::string& prefix, const std::string& delimiter,
                                  const std::string& continuation_token, int max_keys) {
@@ -147,39 +210,56 @@ ListPage Client::list_objects_v2(const std::string& prefix, const std::string& d
     if (!delimiter.empty()) query.emplace_back("delimiter", delimiter);
     if (!continuation_token.empty()) query.emplace_back("continuation-token", continuation_token);
     query.emplace_back("max-keys", std::to_string(max_keys));
+    const std::string query_string = query_string_of(query);
+    const std::string label = request_label("GET", config_.bucket, "", query_string);
     ++counts_.list;
-    auto response = execute("GET", "", query, "", {});
-    try {
-        return parse_list_objects_v2(response.body);
-    } catch (const XmlParseError& error) {
-        throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
-                      response.header("x-amz-request-id"),
-                      request_label("GET", config_.bucket, "", "list-type=2&prefix=" + prefix));
-    }
+    return with_retries<ListPage>(
+        [&](int n) {
+            auto response = attempt(n, "GET", "", query_string, "", {}, label);
+            try {
+                return parse_list_objects_v2(response.body);
+            } catch (const XmlParseError& error) {
+                // A page cut short or a proxy's HTML: worth another try.
+                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
+                              response.header("x-amz-request-id"), label);
+            }
+        },
+        label);
 }
 
-DeleteResult Client::delete_objects(const std::vector<std::string>& keys) {
-    std::string body = render_delete_objects(keys, true);
+DeleteResult Client::delete_objects(const std::vector<std::string>& keys, bool resend) {
+    const std::string body = render_delete_objects(keys, true);
     // Content-MD5 rather than the newer CRC32 checksum headers: every
     // S3-compatible store accepts it, and S3 requires one of them here.
-    std::vector<std::pair<std::string, std::string>> headers{
+    const std::vector<std::pair<std::string, std::string>> headers{
         {"content-md5", crypto::md5_base64(body)},
         {"content-type", "application/xml"},
     };
-    ++counts_.del;
-    auto response = execute("POST", "", {{"delete", ""}}, std::move(body), std::move(headers));
-    try {
-        return parse_delete_result(response.body);
-    } catch (const XmlParseError& error) {
-        throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
-                      response.header("x-amz-request-id"),
-                      request_label("POST", config_.bucket, "", "delete"));
-    }
+    const std::string label = request_label("POST", config_.bucket, "", "delete") + " (" +
+                              std::to_string(keys.size()) + " keys)";
+    ++(resend ? counts_.retries : counts_.del);
+    return with_retries<DeleteResult>(
+        [&](int n) {
+            auto response = attempt(n, "POST", "", "delete=", body, headers, label);
+            try {
+                return parse_delete_result(response.body);
+            } catch (const XmlParseError& error) {
+                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
+                              response.header("x-amz-request-id"), label);
+            }
+        },
+        label);
 }
 
 void Client::delete_object(const std::string& key) {
+    const std::string label = request_label("DELETE", config_.bucket, key, "");
     ++counts_.del;
-    execute("DELETE", key, {}, "", {});
+    with_retries<bool>(
+        [&](int n) {
+            attempt(n, "DELETE", key, "", "", {}, label);
+            return true;
+        },
+        label);
 }
 
 }  // namespace s3

@@ -12,10 +12,13 @@
 #include <vector>
 
 #include "net/http.hpp"
+#include "net/transport_pool.hpp"
 #include "s3/credentials_provider.hpp"
 #include "s3/endpoint.hpp"
 #include "s3/error.hpp"
+#include "s3/retry_policy.hpp"
 #include "s3/sigv4.hpp"
+#include "s3/throttle.hpp"
 #include "s3/xml.hpp"
 
 namespace s3 {
@@ -32,16 +35,39 @@ struct ClientConfig {
     std::shared_ptr<CredentialsProvider> credentials;
 };
 
+// Requests sent, by kind; first attempts only. Retries are counted apart, so
+// the request budget of a run can be checked.
 struct RequestCounts {
     std::atomic<long> list{0};
     std::atomic<long> del{0};
     std::atomic<long> other{0};
+    std::atomic<long> retries{0};
+};
+
+// How failed requests are retried, shared by all workers of a run.
+struct RetryControl {
+    RetryPolicy policy;
+    std::shared_ptr<Throttle> throttle = std::make_shared<Throttle>();
+    // Polled before every attempt and while waiting: true means stop.
+    std::function<bool()> stop_requested = [] { return false; };
+    // Uniform in [0, 1): the jitter. A seam for tests.
+    std::function<double()> random01;
+    // Waits, returning early when a stop is requested. A seam for tests.
+    std::function<void(std::chrono::milliseconds, const std::function<bool()>&)> sleep;
+    RetryControl();
 };
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
 class Client {
 public:
+    // Each request borrows a transport from a pool fed by the factory, so
+    // concurrent callers each keep their own connection alive.
+    Client(
+        ClientConfig config, net::TransportFactory transports,
+        Clock clock = [] { return std::chrono::system_clock::now(); });
+    // One transport for every request (tests; it must be thread-safe if the
+    // client is used from several threads).
     Client(
         ClientConfig config, std::shared_ptr<net::HttpTransport> transport,
         Clock clock = [] { return std::chrono::system_clock::now(); });
@@ -52,8 +78,9 @@ public:
                              const std::string& continuation_token,
                              int max_keys = kListPageMaxKeys);
 
-    // DeleteObjects in Quiet mode: only failures come back.
-    DeleteResult delete_objects(const std::vector<std::string>& keys);
+    // DeleteObjects in Quiet mode: only failures come back. A resend of keys
+    // that failed with a retryable per-key error counts as a retry.
+    DeleteResult delete_objects(const std::vector<std::string>& keys, bool resend = false);
     void delete_object(const std::string& key);
 
     const ClientConfig& config() const { return config_; }
@@ -64,6 +91,13 @@ public:
 
     // Told when the client follows S3 to the bucket's region (for --debug).
     std::function<void(const std::string&)> on_notice = [](const std::string&) {};
+    RetryControl retry;
+
+    // Waits for the throttle's next slot, then runs op(attempt) until it
+    // succeeds, fails for good, or runs out of attempts; between attempts,
+    // the policy's backoff. Throws the last S3Error, or kCancelled on a stop.
+    template <typename T>
+    T with_retries(const std::function<T(int attempt)>& op, const std::string& label);
 
 private:
     struct Target {
@@ -71,23 +105,26 @@ private:
         Endpoint endpoint;
     };
     Target target() const;
-    net::HttpResponse send_signed(const Target& target, const std::string& method,
+    net::HttpResponse send_signed(const Target& target, int attempt, const std::string& method,
                                   const std::string& key, const std::string& query_string,
                                   const std::string& body,
                                   const std::vector<std::pair<std::string, std::string>>& headers);
     // When an error answer names the bucket's region (and we have not moved
     // yet), moves there and returns true.
     bool follow_region(const net::HttpResponse& response, const std::string& signed_region);
-    net::HttpResponse execute(const std::string& method, const std::string& key,
-                              const std::vector<std::pair<std::string, std::string>>& query,
-                              std::string body,
-                              std::vector<std::pair<std::string, std::string>> extra_headers);
+    // One attempt: sign, send, follow a region redirect once; an error answer
+    // or a transport failure becomes an S3Error.
+    net::HttpResponse attempt(int attempt, const std::string& method, const std::string& key,
+                              const std::string& query_string, const std::string& body,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              const std::string& label);
+    void wait(std::chrono::milliseconds delay);
 
     ClientConfig config_;
     mutable std::mutex target_mutex_;
     Target target_;
     bool redirected_ = false;
-    std::shared_ptr<net::HttpTransport> transport_;
+    net::TransportPool transports_;
     Clock clock_;
     RequestCounts counts_;
 };

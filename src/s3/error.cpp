@@ -65,6 +65,8 @@ const char* to_string(ErrorKind kind) {
             return "network error";
         case ErrorKind::kBadResponse:
             return "bad response";
+        case ErrorKind::kCancelled:
+            return "cancelled";
         case ErrorKind::kOther:
             return "error";
     }

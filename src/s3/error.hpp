@@ -3,6 +3,8 @@
 // not parse -- becomes an S3Error, classified once by classify().
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -17,6 +19,7 @@ enum class ErrorKind {
     kServer,        // 5xx, InternalError: retry
     kTransport,     // no response at all: retry
     kBadResponse,   // a response we could not understand: retry
+    kCancelled,     // a stop was requested (SIGINT, SIGTERM) before it could finish
     kOther,
 };
 
@@ -36,6 +39,8 @@ struct S3Error : std::runtime_error {
     std::string message;  // S3's message or the transport's
     std::string request_id;
     std::string request;  // "GET s3://bucket/?list-type=2..." for the report
+    // The server's Retry-After, when it sent one.
+    std::optional<std::chrono::milliseconds> retry_after;
 
 private:
     static std::string describe(long http_status, const std::string& code,

@@ -19,10 +19,12 @@ requests_since(). Differences from moto, on purpose or by nature:
 * Request log: radosgw runs with `debug rgw = 1`, at which its beast frontend writes one
   access-log line per request, after the response, with the request target exactly as sent:
       ... beast: 0x..: 127.0.0.1 - s3test [25/Nov/2026:19:37:03.399 +0000] "POST /b?delete HTTP/1.1" 200 186 ...
-  requests() turns those into moto's format, "POST /b?delete 200". The log is written by
-  ceph's log thread, so request_mark()/requests_since() first send a sentinel request
-  (an anonymous `GET /?s3test-log-sync=N`) and wait until its line is in the log: every
-  request answered before that is then in the log too. Sentinels are not listed.
+  requests() turns those into moto's format, "POST /b?delete 200". That line is written
+  after the response went out, so a client can see its answer before the line exists.
+  requests()/request_mark()/requests_since() therefore sync first: send a sentinel (an
+  anonymous `GET /?s3test-log-sync=N`), wait for its access line, then wait until every
+  request whose "====== starting new request req=PTR" line (logged before its response)
+  came before the sentinel's has its access line too. Sentinels are not listed.
 
 Picking the server for a test class (harness.py is unchanged):
 
@@ -90,8 +92,8 @@ class RGWServer:
     has_bulk_seed = False
 
     def __init__(self):
-        self.tmp = Path(tempfile.mkdtemp(prefix="s3c-rgw-"))
-        self.dir = self.tmp / "cluster"
+        # rgw.sh builds the cluster in this (empty) dir; `rgw.sh stop` removes it entirely
+        self.dir = Path(tempfile.mkdtemp(prefix="s3c-rgw-"))
         self.info: dict = {}
         self.watchdog: subprocess.Popen | None = None
         self.startup_seconds: float | None = None
@@ -161,7 +163,7 @@ class RGWServer:
 
     def cleanup(self) -> None:
         self.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     @property
     def running(self) -> bool:

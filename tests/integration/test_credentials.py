@@ -497,6 +497,14 @@ elif mode == "incomplete":
 '''
 
 
+REFRESH_SCRIPT = r'''
+import json, sys, urllib.request
+c = json.loads(urllib.request.urlopen(sys.argv[1], timeout=10).read())
+print(json.dumps({"Version": 1, "AccessKeyId": c["AccessKeyId"], "SecretAccessKey": c["SecretAccessKey"],
+                  "SessionToken": c["Token"], "Expiration": c["Expiration"]}))
+'''
+
+
 class CredentialProcessTest(CredentialsCase):
     def process_profile(self, creds: dict, mode: str, name: str = "default") -> None:
         d = self.tmp / "dir with space"
@@ -715,6 +723,15 @@ class RefreshTest(CredentialsCase):
     def test_imds_credentials_refreshed(self):
         imds = self.minting_fake("--revoke-at-expiry", lifetime=self.LIFETIME)
         self.run_refresh(imds, self.imds_env(imds))
+
+    def test_credential_process_rerun(self):
+        """credential_process credentials with an Expiration: the process is run again.
+        (The script gets its credentials from a minting fake, which revokes them.)"""
+        fake = self.minting_fake("--revoke-at-expiry", lifetime=self.LIFETIME)
+        script = self.write("refresh-creds.py", REFRESH_SCRIPT)
+        self.write("config", f"[default]\ncredential_process = \"{sys.executable}\" \"{script}\" "
+                             f"{fake.endpoint_url}/v1/credentials\n")
+        self.run_refresh(fake, self.env())
 
 
 # ============================================================================ precedence

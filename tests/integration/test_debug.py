@@ -55,6 +55,7 @@ class DebugTest(CredentialsCase):
             self.assertTrue(m["path"].startswith(f"/{b}"), m.group(0))
             self.assertIn("list-type=2", m["path"])
             self.assertIn(str(self.server.port), m["host"])
+            self.assertRegex(m.group(0), r" id=\S+ ", "the S3 request id")
         self.assertRegex(r.stderr, r"\d+ ?ms")
 
     def test_quiet_without_debug(self):

@@ -220,7 +220,7 @@ class DeleteTest(harness.S3TestCase):
         try:
             proc = subprocess.Popen(
                 [str(self.bin), f"s3://{b}", "--keep", "2", "--yes", "--output", "json",
-                 "--endpoint-url", proxy.endpoint_url],
+                 "--concurrency", "2", "--endpoint-url", proxy.endpoint_url],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.cli_env(), text=True)
             deadline = time.monotonic() + 60
             while not self.delete_posts(b, mark) and time.monotonic() < deadline:

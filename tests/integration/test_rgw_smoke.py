@@ -26,7 +26,7 @@ ROOT_KEYS = ["root file+\u00fc.txt", "index.html"]
 
 
 def note(msg: str) -> None:
-    print(f"\n  [rgw] {msg}", file=sys.stderr, end="")
+    print(f"\n  [rgw] {msg}", file=sys.stderr)
 
 
 class RGWSmokeTest(rgw_harness.S3ServerTestCase):

@@ -8,7 +8,8 @@ When ready it prints ONE JSON line on stdout and flushes it:
 
     {"ready": true, "host": "127.0.0.1", "port": P, "endpoint_url": "http://127.0.0.1:P",
      "access_key_id": "AKIA...", "secret_access_key": "...", "region": "us-east-1",
-     "auth": true}
+     "auth": true, ..., "account_id": "123456789012", "sts_endpoint_url": (the same URL),
+     "role_arn": ..., "denied_role_arn": ..., "external_id_role_arn": ..., "external_id": ...}
 
 Everything it changes in moto is monkeypatched from here (site-packages is never
 edited), and only in this process:

@@ -6,6 +6,8 @@
 #include <pugixml.hpp>
 
 #include <functional>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "retention/planner.hpp"
@@ -34,9 +36,11 @@ public:
     std::vector<net::HttpRequest> sent;
 
     net::HttpResponse send(const net::HttpRequest& request) override {
+        std::lock_guard lock(mutex);  // the executor may send from several workers
         sent.push_back(request);
         return handler(request);
     }
+    std::mutex mutex;
 };
 
 net::HttpResponse ok(std::string body) { return net::HttpResponse{200, {}, std::move(body)}; }
@@ -73,6 +77,8 @@ struct ExecutorTest : ::testing::Test {
     }
 
     void SetUp() override {
+        client.retry.random01 = [] { return 0.0; };
+        client.retry.sleep = [](std::chrono::milliseconds, const std::function<bool()>&) {};
         transport->handler = [](const net::HttpRequest& r) {
             return is_delete_objects(r) ? ok("<DeleteResult/>") : ok(kEmptyList);
         };
@@ -223,6 +229,100 @@ TEST_F(ExecutorTest, AStopRequestSendsNoNewBatch) {
     EXPECT_EQ(result.objects_deleted, 1000u);
     EXPECT_EQ(result.objects_not_attempted, 1500u);
     EXPECT_EQ(deletes().size(), 1u);
+}
+
+TEST_F(ExecutorTest, RetryableKeyErrorsAreResentAloneUntilTheyGo) {
+    std::map<std::string, int> errors_left{{"old/file-3", 2}, {"old/file-7", 1}};
+    transport->handler = [&errors_left](const net::HttpRequest& r) {
+        if (!is_delete_objects(r)) return ok(kEmptyList);
+        std::string errors;
+        for (const auto& key : keys_in(r.body)) {
+            auto it = errors_left.find(key);
+            if (it != errors_left.end() && it->second-- > 0) {
+                errors += "<Error><Key>" + key + "</Key><Code>InternalError</Code></Error>";
+            }
+        }
+        return ok("<DeleteResult>" + errors + "</DeleteResult>");
+    };
+    auto plan = plan_of({deployment("", "new", 1, 100), deployment("", "old", 10, 1)}, 1);
+    auto result = execute_plan(plan, client, {});
+    auto sent = deletes();
+    ASSERT_EQ(sent.size(), 3u);
+    EXPECT_EQ(keys_in(sent[0].body).size(), 10u);
+    EXPECT_EQ(keys_in(sent[1].body), (std::vector<std::string>{"old/file-3", "old/file-7"}));
+    EXPECT_EQ(keys_in(sent[2].body), (std::vector<std::string>{"old/file-3"}));
+    EXPECT_TRUE(result.failed.empty());
+    EXPECT_EQ(result.objects_deleted, 10u);
+    EXPECT_EQ(result.deployments_deleted, 1u);
+    EXPECT_EQ(client.counts().del.load(), 1);  // resends are counted as retries
+    EXPECT_EQ(client.counts().retries.load(), 2);
+}
+
+TEST_F(ExecutorTest, AKeyFailingEveryAttemptIsReportedAndTheRestIsDone) {
+    client.retry.policy.max_attempts = 4;
+    transport->handler = [](const net::HttpRequest& r) {
+        if (!is_delete_objects(r)) return ok(kEmptyList);
+        for (const auto& key : keys_in(r.body)) {
+            if (key == "old/file-2") {
+                return ok(
+                    "<DeleteResult><Error><Key>old/file-2</Key><Code>InternalError</Code>"
+                    "<Message>boom</Message></Error></DeleteResult>");
+            }
+        }
+        return ok("<DeleteResult/>");
+    };
+    auto plan = plan_of(
+        {deployment("", "new", 1, 100), deployment("", "old", 5, 1), deployment("", "older", 3, 0)},
+        1);
+    auto result = execute_plan(plan, client, {});
+    ASSERT_EQ(result.failed.size(), 1u);
+    EXPECT_EQ(result.failed[0].key, "old/file-2");
+    EXPECT_EQ(result.failed[0].code, "InternalError");
+    EXPECT_EQ(result.objects_deleted, 7u);
+    EXPECT_EQ(deletes().size(), 4u);  // the batch, then the key alone three times
+}
+
+TEST_F(ExecutorTest, PermanentKeyErrorsAreNotResent) {
+    transport->handler = [](const net::HttpRequest& r) {
+        if (!is_delete_objects(r)) return ok(kEmptyList);
+        std::string errors;
+        for (const auto& key : keys_in(r.body)) {
+            if (key.starts_with("locked/")) {
+                errors += "<Error><Key>" + key + "</Key><Code>AccessDenied</Code></Error>";
+            }
+        }
+        return ok("<DeleteResult>" + errors + "</DeleteResult>");
+    };
+    auto plan = plan_of({deployment("", "new", 1, 100), deployment("", "locked", 3, 2),
+                         deployment("", "old", 3, 1)},
+                        1);
+    auto result = execute_plan(plan, client, {});
+    EXPECT_EQ(result.failed.size(), 3u);
+    EXPECT_EQ(result.objects_deleted, 3u);
+    EXPECT_EQ(deletes().size(), 1u);
+}
+
+TEST_F(ExecutorTest, ConcurrentWorkersDeleteEachKeyExactlyOnce) {
+    std::vector<Deployment> deployments{deployment("", "new", 3, 100)};
+    for (int i = 0; i < 12; ++i)
+        deployments.push_back(deployment("", "d" + std::to_string(i), 750, i));
+    auto plan = plan_of(std::move(deployments), 1);
+    ExecutorHooks hooks;
+    hooks.concurrency = 8;
+    int callbacks = 0;
+    hooks.on_batch_done = [&callbacks](const ExecutionResult&) { ++callbacks; };
+    auto result = execute_plan(plan, client, hooks);
+    std::multiset<std::string> sent;
+    for (const auto& r : deletes()) {
+        for (auto& k : keys_in(r.body)) sent.insert(k);
+    }
+    EXPECT_EQ(sent.size(), 12u * 750u);
+    EXPECT_EQ(std::set<std::string>(sent.begin(), sent.end()).size(), sent.size());
+    EXPECT_EQ(deletes().size(), 9u);  // 9000 keys, 1000 a request
+    EXPECT_EQ(callbacks, 9);
+    EXPECT_EQ(result.objects_deleted, 9000u);
+    EXPECT_EQ(result.deployments_deleted, 12u);
+    for (const auto& k : sent) EXPECT_FALSE(k.starts_with("new/"));
 }
 
 TEST_F(ExecutorTest, SendsContentMd5AndQuietMode) {

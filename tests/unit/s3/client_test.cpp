@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -126,11 +127,19 @@ struct Harness {
                                   static_credentials(std::move(session_token))},
                  transport, fixed_now) {
         client.on_notice = [this](const std::string& notice) { notices.push_back(notice); };
+        // One attempt unless a test says otherwise: most tests here are about
+        // what a single answer becomes. Waits are recorded, never slept.
+        client.retry.policy.max_attempts = 1;
+        client.retry.random01 = [] { return 0.5; };
+        client.retry.sleep = [this](std::chrono::milliseconds delay, const std::function<bool()>&) {
+            sleeps.push_back(delay);
+        };
     }
 
     std::shared_ptr<FakeTransport> transport;
     s3::Client client;
     std::vector<std::string> notices;
+    std::vector<std::chrono::milliseconds> sleeps;
 };
 
 const char* kEmptyList = R"(<?xml version="1.0" encoding="UTF-8"?>)"
@@ -411,6 +420,120 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<ErrorAnswerCase>& case_info) {
         return std::string(case_info.param.name);
     });
+
+// ------------------------------------------------------------- retries
+
+TEST(ClientRetries, RetryableFailuresAreTriedAgainUntilSuccess) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 8;
+    h.transport->respond(503, "<Error><Code>SlowDown</Code></Error>");
+    h.transport->fail("Connection reset by peer");
+    h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
+    h.transport->respond(502, "<html>Bad Gateway</html>");
+    h.transport->respond(200, "<ListBucketResult><IsTruncated>false</IsTruncated>");  // cut short
+    h.transport->respond(200, kEmptyList);
+    EXPECT_NO_THROW((void)h.client.list_objects_v2("", "/", ""));
+    ASSERT_EQ(h.transport->requests.size(), 6u);
+    for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(h.transport->requests[i].attempt, int(i) + 1);
+    EXPECT_EQ(h.client.counts().list.load(), 1);
+    EXPECT_EQ(h.client.counts().retries.load(), 5);
+    // Full jitter at 0.5 of 100, 200, 400, 800, 1600 ms, plus the throttle's gaps
+    // after the SlowDown (recovering with each later answer).
+    std::vector<std::chrono::milliseconds> backoffs;
+    for (auto d : h.sleeps) {
+        if (d == std::chrono::milliseconds(100) || d == std::chrono::milliseconds(200) ||
+            d == std::chrono::milliseconds(400) || d == std::chrono::milliseconds(800)) {
+            backoffs.push_back(d);
+        }
+    }
+    EXPECT_GE(backoffs.size(), 4u);
+}
+
+TEST(ClientRetries, EachAttemptIsSignedAfresh) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 2;
+    h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    ASSERT_EQ(h.transport->requests.size(), 2u);
+    EXPECT_TRUE(header(h.transport->requests[1], "authorization").has_value());
+    EXPECT_EQ(h.transport->requests[0].path, h.transport->requests[1].path);
+    EXPECT_EQ(h.transport->requests[0].query, h.transport->requests[1].query);
+}
+
+TEST(ClientRetries, PermissionAndValidationErrorsAreNeverRetried) {
+    for (const char* body : {"<Error><Code>AccessDenied</Code></Error>",
+                             "<Error><Code>SignatureDoesNotMatch</Code></Error>",
+                             "<Error><Code>NoSuchBucket</Code></Error>",
+                             "<Error><Code>InvalidArgument</Code></Error>"}) {
+        SCOPED_TRACE(body);
+        Harness h;
+        h.client.retry.policy.max_attempts = 8;
+        h.transport->respond(std::string(body).find("NoSuch") != std::string::npos ? 404 : 403,
+                             body);
+        EXPECT_THROW((void)h.client.list_objects_v2("", "/", ""), S3Error);
+        EXPECT_EQ(h.transport->requests.size(), 1u);
+        EXPECT_EQ(h.client.counts().retries.load(), 0);
+    }
+}
+
+TEST(ClientRetries, GivesUpAfterMaxAttemptsWithTheLastError) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 3;
+    for (int i = 0; i < 5; ++i)
+        h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
+    try {
+        (void)h.client.list_objects_v2("", "/", "");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.code, "InternalError");
+    }
+    EXPECT_EQ(h.transport->requests.size(), 3u);
+    EXPECT_EQ(h.client.counts().retries.load(), 2);
+}
+
+TEST(ClientRetries, RetryAfterIsHonoured) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 2;
+    h.transport->respond(503, "<Error><Code>ServiceUnavailable</Code></Error>",
+                         {{"retry-after", "7"}});
+    h.transport->respond(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    EXPECT_NE(std::find(h.sleeps.begin(), h.sleeps.end(), std::chrono::milliseconds(7000)),
+              h.sleeps.end());
+}
+
+TEST(ClientRetries, ASlowDownSlowsTheSharedThrottle) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 2;
+    h.transport->respond(503, "<Error><Code>SlowDown</Code></Error>");
+    h.transport->respond(200, kEmptyList);
+    EXPECT_EQ(h.client.retry.throttle->interval(), std::chrono::milliseconds(0));
+    (void)h.client.list_objects_v2("", "/", "");
+    // Widened by the SlowDown, then recovering by one step on the success.
+    EXPECT_GT(h.client.retry.throttle->interval(), std::chrono::milliseconds(0));
+    EXPECT_LT(h.client.retry.throttle->interval(), s3::Throttle::kFirstGap);
+}
+
+TEST(ClientRetries, AStopRequestEndsTheRetriesWithCancelled) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 8;
+    bool stop = false;
+    h.client.retry.stop_requested = [&stop] { return stop; };
+    h.client.retry.sleep = [&stop](std::chrono::milliseconds, const std::function<bool()>&) {
+        stop = true;  // Ctrl-C arrives during the backoff
+    };
+    h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
+    h.transport->respond(200, kEmptyList);
+    try {
+        (void)h.client.list_objects_v2("", "/", "");
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kCancelled);
+        EXPECT_FALSE(s3::is_retryable(error.kind));
+    }
+    EXPECT_EQ(h.transport->requests.size(), 1u);
+}
 
 TEST(ClientListObjectsV2, TransportFailureIsTransportError) {
     Harness h;
