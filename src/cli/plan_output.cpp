@@ -97,8 +97,12 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         for (const auto& d : plan.decisions) {
             const auto& dep = d.deployment;
             std::string action = d.action == retention::Action::kKeep ? "KEEP" : "DELETE";
-            row(printable(dep.name), s3::format_timestamp(by_oldest ? dep.oldest : dep.newest),
-                thousands(dep.objects), human_bytes(dep.bytes), action,
+            // Not listed: kept by name alone, its contents never needed.
+            const std::string unknown = "-";
+            row(printable(dep.name),
+                dep.listed ? s3::format_timestamp(by_oldest ? dep.oldest : dep.newest) : unknown,
+                dep.listed ? thousands(dep.objects) : unknown,
+                dep.listed ? human_bytes(dep.bytes) : unknown, action,
                 retention::to_string(d.reason));
         }
     }
@@ -118,14 +122,15 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
     json deployments = json::array();
     for (const auto& d : plan.decisions) {
         const auto& dep = d.deployment;
-        deployments.push_back({{"name", dep.name},
-                               {"prefix", dep.prefix},
-                               {"objects", dep.objects},
-                               {"bytes", dep.bytes},
-                               {"newest", s3::format_timestamp(dep.newest)},
-                               {"oldest", s3::format_timestamp(dep.oldest)},
-                               {"action", retention::to_string(d.action)},
-                               {"reason", retention::to_string(d.reason)}});
+        deployments.push_back(
+            {{"name", dep.name},
+             {"prefix", dep.prefix},
+             {"objects", dep.listed ? json(dep.objects) : json(nullptr)},
+             {"bytes", dep.listed ? json(dep.bytes) : json(nullptr)},
+             {"newest", dep.listed ? json(s3::format_timestamp(dep.newest)) : json(nullptr)},
+             {"oldest", dep.listed ? json(s3::format_timestamp(dep.oldest)) : json(nullptr)},
+             {"action", retention::to_string(d.action)},
+             {"reason", retention::to_string(d.reason)}});
     }
     const auto& s = plan.summary;
     return json{{"bucket", plan.bucket},

@@ -11,7 +11,7 @@
 #include "net/curl_transport.hpp"
 #include "net/debug_transport.hpp"
 #include "retention/executor.hpp"
-#include "retention/inventory.hpp"
+#include "retention/plan_builder.hpp"
 #include "retention/planner.hpp"
 #include "s3/aws_settings.hpp"
 #include "s3/client.hpp"
@@ -182,9 +182,8 @@ int run_cleanup(const Options& options) {
         if (options.debug) client.on_notice = print_debug;
         client.retry.policy.max_attempts = options.max_attempts;
         client.retry.stop_requested = [] { return stop_signal() != 0; };
-        auto inventory = retention::take_inventory(client, options.url.root);
-        auto plan = retention::make_plan(options.url.bucket, options.url.root,
-                                         std::move(inventory.deployments), policy_for(options));
+        auto plan = retention::build_plan(client, options.url.bucket, options.url.root,
+                                          policy_for(options), {options.concurrency});
         const bool json = options.output == OutputFormat::kJson;
         // JSON is one document: with a deletion it comes at the end, plan and result together.
         if (json && (options.dry_run || plan.summary.remove == 0)) {

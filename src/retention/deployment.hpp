@@ -5,16 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "retention/object_list.hpp"
 #include "s3/timestamp.hpp"
 
 namespace retention {
 
 using TimePoint = s3::TimePoint;
-
-struct ObjectRef {
-    std::string key;
-    std::uint64_t size = 0;
-};
 
 struct Deployment {
     std::string name;    // NAME, without slashes
@@ -23,9 +19,12 @@ struct Deployment {
     std::uint64_t bytes = 0;
     TimePoint newest{};  // latest LastModified: when it was last written
     TimePoint oldest{};  // earliest LastModified
+    // False while only the folder is known: with --sort-by name and no age
+    // cutoff the plan needs no object listing of the deployments it keeps.
+    bool listed = true;
     // Every object found under prefix, in listing order. Deletion sends
     // exactly these, so nothing that was not listed and planned can be deleted.
-    std::vector<ObjectRef> contents;
+    ObjectList contents;
 };
 
 }  // namespace retention

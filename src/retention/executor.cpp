@@ -12,79 +12,90 @@
 
 namespace retention {
 
-namespace {
-
-std::vector<const Decision*> doomed(const Plan& plan) {
-    std::vector<const Decision*> out;
+std::vector<const Deployment*> doomed_deployments(const Plan& plan) {
+    std::vector<const Deployment*> out;
     for (const auto& decision : plan.decisions) {
-        if (decision.action == Action::kDelete) out.push_back(&decision);
+        if (decision.action == Action::kDelete) out.push_back(&decision.deployment);
     }
     return out;
 }
+
+void check_plan_safety(const Plan& plan) {
+    for (const auto* dep : doomed_deployments(plan)) {
+        const std::string expected = plan.root + dep->name + "/";
+        if (dep->name.empty() || dep->name.find('/') != std::string::npos ||
+            dep->prefix != expected) {
+            throw PlanSafetyError("deployment '" + dep->name + "' has prefix '" + dep->prefix +
+                                  "', expected '" + expected + "'");
+        }
+        if (!dep->listed) {
+            throw PlanSafetyError("deployment '" + dep->name +
+                                  "' is to be deleted but was never "
+                                  "listed");
+        }
+        for (std::size_t i = 0; i < dep->contents.size(); ++i) {
+            const std::string_view key = dep->contents.key(i);
+            if (key.size() < expected.size() || key.substr(0, expected.size()) != expected) {
+                throw PlanSafetyError("key '" + std::string(key) +
+                                      "' is outside the doomed prefix '" + expected + "'");
+            }
+        }
+    }
+}
+
+BatchCursor::BatchCursor(std::vector<const Deployment*> doomed) : doomed_(std::move(doomed)) {
+    for (const auto* dep : doomed_) total_ += dep->contents.size();
+}
+
+std::optional<Batch> BatchCursor::next() {
+    Batch batch;
+    while (batch.objects.size() < kDeleteObjectsMaxKeys && deployment_ < doomed_.size()) {
+        const ObjectList& list = doomed_[deployment_]->contents;
+        if (index_ >= list.size()) {
+            ++deployment_;
+            index_ = 0;
+            continue;
+        }
+        ObjectId id{static_cast<std::uint32_t>(deployment_), static_cast<std::uint32_t>(index_)};
+        ++index_;
+        if (s3::xml_can_carry(list.key(id.index))) {
+            batch.objects.push_back(id);
+        } else {
+            singles_.push_back(id);  // set aside, so the batches stay full
+        }
+    }
+    if (!batch.objects.empty()) {
+        handed_out_ += batch.objects.size();
+        return batch;
+    }
+    if (!singles_.empty()) {
+        Batch single{{singles_.back()}, true};
+        singles_.pop_back();
+        ++handed_out_;
+        return single;
+    }
+    return std::nullopt;
+}
+
+namespace {
 
 struct DeploymentProgress {
     std::size_t remaining = 0;  // keys not yet answered
     bool any_failed = false;
 };
 
-}  // namespace
-
-void check_plan_safety(const Plan& plan) {
-    for (const auto* decision : doomed(plan)) {
-        const Deployment& dep = decision->deployment;
-        const std::string expected = plan.root + dep.name + "/";
-        if (dep.name.empty() || dep.name.find('/') != std::string::npos || dep.prefix != expected) {
-            throw PlanSafetyError("deployment '" + dep.name + "' has prefix '" + dep.prefix +
-                                  "', expected '" + expected + "'");
-        }
-        for (const auto& object : dep.contents) {
-            if (object.key.size() <= expected.size() - 1 ||
-                object.key.compare(0, expected.size(), expected) != 0) {
-                throw PlanSafetyError("key '" + object.key + "' is outside the doomed prefix '" +
-                                      expected + "'");
-            }
-        }
-    }
-}
-
-std::vector<Batch> make_batches(const Plan& plan) {
-    std::vector<Batch> batches;
-    Batch current;
-    for (const auto* decision : doomed(plan)) {
-        for (const auto& object : decision->deployment.contents) {
-            if (!s3::xml_can_carry(object.key)) {
-                batches.push_back(Batch{{&object}, true});
-                continue;
-            }
-            current.objects.push_back(&object);
-            if (current.objects.size() == kDeleteObjectsMaxKeys) {
-                batches.push_back(std::move(current));
-                current = Batch{};
-            }
-        }
-    }
-    if (!current.objects.empty()) batches.push_back(std::move(current));
-    return batches;
-}
-
-namespace {
-
 // One run of the executor: the batches, the shared tally, the workers.
 class Execution {
 public:
     Execution(const Plan& plan, s3::Client& client, const ExecutorHooks& hooks)
-        : client_(client), hooks_(hooks), batches_(make_batches(plan)) {
-        for (const auto* decision : doomed(plan)) {
-            const Deployment* dep = &decision->deployment;
-            progress_[dep].remaining = dep->contents.size();
-            for (const auto& object : dep->contents) owner_[&object] = dep;
-        }
+        : client_(client), hooks_(hooks), cursor_(doomed_deployments(plan)) {
+        for (const auto* dep : doomed_deployments(plan))
+            progress_.push_back({dep->contents.size(), false});
     }
 
     ExecutionResult run() {
-        const int workers =
-            std::max(1, std::min<int>(hooks_.concurrency, static_cast<int>(batches_.size())));
-        if (workers <= 1) {
+        const int workers = std::max(1, hooks_.concurrency);
+        if (workers == 1) {
             work();
         } else {
             std::vector<std::thread> threads;
@@ -92,73 +103,81 @@ public:
             for (int i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
             for (auto& thread : threads) thread.join();
         }
+        if (cursor_.remaining() > 0) {
+            result_.interrupted = true;
+            result_.objects_not_attempted += cursor_.remaining();
+        }
         return std::move(result_);
     }
 
 private:
+    std::optional<Batch> take() {
+        std::lock_guard lock(mutex_);
+        if (hooks_.stop_requested()) return std::nullopt;
+        return cursor_.next();
+    }
+
     void work() {
-        for (;;) {
-            const std::size_t index = next_.fetch_add(1);
-            if (index >= batches_.size()) return;
-            if (hooks_.stop_requested()) {
-                not_attempted(batches_[index].objects);
-                continue;  // count every batch left as not attempted
-            }
-            const Batch& batch = batches_[index];
-            if (batch.single) {
-                delete_one(batch.objects.front());
+        while (auto batch = take()) {
+            if (batch->single) {
+                delete_one(batch->objects.front());
             } else {
-                delete_batch(batch.objects);
+                delete_batch(std::move(batch->objects));
             }
             std::lock_guard lock(mutex_);
             hooks_.on_batch_done(result_);
         }
     }
 
-    void delete_one(const ObjectRef* object) {
+    std::string key_of(const ObjectId& id) const {
+        return std::string(cursor_.deployment(id).contents.key(id.index));
+    }
+
+    void delete_one(const ObjectId& id) {
+        const std::string key = key_of(id);
         try {
-            client_.delete_object(object->key);
-            finish(object, nullptr);
+            client_.delete_object(key);
+            finish(id, nullptr);
         } catch (const s3::S3Error& error) {
-            if (error.kind == s3::ErrorKind::kCancelled) return not_attempted({object});
-            FailedKey failure{object->key, error.code, error.what()};
-            finish(object, &failure);
+            if (error.kind == s3::ErrorKind::kCancelled) return not_attempted(1);
+            FailedKey failure{key, error.code, error.what()};
+            finish(id, &failure);
         }
     }
 
-    void delete_batch(std::vector<const ObjectRef*> pending) {
+    void delete_batch(std::vector<ObjectId> pending) {
         for (int attempt = 1; !pending.empty(); ++attempt) {
             std::vector<std::string> keys;
             keys.reserve(pending.size());
-            for (const auto* object : pending) keys.push_back(object->key);
+            for (const auto& id : pending) keys.push_back(key_of(id));
             s3::DeleteResult answer;
             try {
                 answer = client_.delete_objects(keys, attempt > 1);
             } catch (const s3::S3Error& error) {
-                if (error.kind == s3::ErrorKind::kCancelled) return not_attempted(pending);
-                for (const auto* object : pending) {
-                    FailedKey failure{object->key, error.code, error.what()};
-                    finish(object, &failure);
+                if (error.kind == s3::ErrorKind::kCancelled) return not_attempted(pending.size());
+                for (std::size_t i = 0; i < pending.size(); ++i) {
+                    FailedKey failure{keys[i], error.code, error.what()};
+                    finish(pending[i], &failure);
                 }
                 return;
             }
             // A 200 answer can still carry a per-key <Error>: each is about that
             // key alone. Transient ones go again; the rest are failures.
-            std::unordered_map<std::string, const s3::DeleteFailure*> errors;
+            std::unordered_map<std::string_view, const s3::DeleteFailure*> errors;
             for (const auto& error : answer.errors) errors[error.key] = &error;
-            std::vector<const ObjectRef*> again;
-            for (const auto* object : pending) {
-                auto it = errors.find(object->key);
+            std::vector<ObjectId> again;
+            for (std::size_t i = 0; i < pending.size(); ++i) {
+                auto it = errors.find(keys[i]);
                 if (it == errors.end()) {
-                    finish(object, nullptr);
+                    finish(pending[i], nullptr);
                     continue;
                 }
                 const auto& error = *it->second;
                 if (client_.retry.policy.should_retry(s3::classify(error.code, 200), attempt)) {
-                    again.push_back(object);
+                    again.push_back(pending[i]);
                 } else {
-                    FailedKey failure{object->key, error.code, error.message};
-                    finish(object, &failure);
+                    FailedKey failure{keys[i], error.code, error.message};
+                    finish(pending[i], &failure);
                 }
             }
             if (again.empty()) return;
@@ -168,24 +187,24 @@ private:
         }
     }
 
-    void not_attempted(const std::vector<const ObjectRef*>& objects) {
+    void not_attempted(std::size_t count) {
         std::lock_guard lock(mutex_);
         result_.interrupted = true;
-        result_.objects_not_attempted += objects.size();
+        result_.objects_not_attempted += count;
     }
 
-    void finish(const ObjectRef* object, const FailedKey* failure) {
-        const Deployment* dep = owner_.at(object);
+    void finish(const ObjectId& id, const FailedKey* failure) {
+        const Deployment& dep = cursor_.deployment(id);
         {
             std::lock_guard lock(mutex_);
-            auto& state = progress_[dep];
+            auto& state = progress_[id.deployment];
             --state.remaining;
             if (failure != nullptr) {
                 state.any_failed = true;
                 result_.failed.push_back(*failure);
             } else {
                 ++result_.objects_deleted;
-                result_.bytes_freed += object->size;
+                result_.bytes_freed += dep.contents.object_size(id.index);
             }
             if (state.remaining != 0 || state.any_failed) return;
         }
@@ -194,32 +213,30 @@ private:
 
     // Everything listed under the deployment is gone. Anything there now was
     // written during the run (an upload racing us): leave it, and say so.
-    void recheck(const Deployment* dep) {
+    void recheck(const Deployment& dep) {
         try {
-            auto page = client_.list_objects_v2(dep->prefix, "", "", 1);
+            auto page = client_.list_objects_v2(dep.prefix, "", "", 1);
             std::lock_guard lock(mutex_);
             if (page.objects.empty()) {
                 ++result_.deployments_deleted;
             } else {
-                result_.appeared.push_back({dep->name, page.objects.size()});
+                result_.appeared.push_back({dep.name, page.objects.size()});
             }
         } catch (const s3::S3Error& error) {
             std::lock_guard lock(mutex_);
             ++result_.deployments_deleted;
-            result_.warnings.push_back(dep->name +
+            result_.warnings.push_back(dep.name +
                                        ": deleted, but the check for objects written during "
-                                       "cleanup failed: " +
+                                       "cleanup was not made: " +
                                        error.what());
         }
     }
 
     s3::Client& client_;
     const ExecutorHooks& hooks_;
-    const std::vector<Batch> batches_;
-    std::atomic<std::size_t> next_{0};
-    std::unordered_map<const ObjectRef*, const Deployment*> owner_;
     std::mutex mutex_;
-    std::map<const Deployment*, DeploymentProgress> progress_;
+    BatchCursor cursor_;
+    std::vector<DeploymentProgress> progress_;
     ExecutionResult result_;
 };
 

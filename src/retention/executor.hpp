@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -52,15 +53,40 @@ struct PlanSafetyError : std::runtime_error {
 // root + name + "/"; throws PlanSafetyError otherwise.
 void check_plan_safety(const Plan& plan);
 
+// An object of the plan: the i-th object of the d-th doomed deployment.
+struct ObjectId {
+    std::uint32_t deployment;
+    std::uint32_t index;
+};
+
 struct Batch {
-    std::vector<const ObjectRef*> objects;
+    std::vector<ObjectId> objects;
     bool single = false;  // a key XML cannot carry: sent with DeleteObject
 };
 
-// Packs the doomed objects into batches of kDeleteObjectsMaxKeys, across
-// deployments; every batch is full except the last. Keys that XML 1.0 cannot
-// carry come out as single-key batches.
-std::vector<Batch> make_batches(const Plan& plan);
+// Hands out the doomed objects in DeleteObjects batches of
+// kDeleteObjectsMaxKeys, across deployments, made as they are asked for (the
+// plan is not copied). Every batch is full except the last; keys that XML 1.0
+// cannot carry come out as single-key batches. Not thread-safe.
+class BatchCursor {
+public:
+    explicit BatchCursor(std::vector<const Deployment*> doomed);
+    std::optional<Batch> next();
+    // Objects not yet handed out.
+    std::uint64_t remaining() const { return total_ - handed_out_; }
+    const Deployment& deployment(const ObjectId& id) const { return *doomed_[id.deployment]; }
+
+private:
+    std::vector<const Deployment*> doomed_;
+    std::size_t deployment_ = 0;
+    std::size_t index_ = 0;
+    std::vector<ObjectId> singles_;
+    std::uint64_t total_ = 0;
+    std::uint64_t handed_out_ = 0;
+};
+
+// The doomed deployments of a plan, in plan order.
+std::vector<const Deployment*> doomed_deployments(const Plan& plan);
 
 struct ExecutorHooks {
     // Polled before each new request; true means send no more.

@@ -1,6 +1,9 @@
 #include "retention/inventory.hpp"
 
-#include <stdexcept>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 namespace retention {
 
@@ -9,20 +12,21 @@ namespace {
 TimePoint last_modified(const s3::ObjectEntry& entry, const std::string& bucket) {
     auto when = s3::parse_timestamp(entry.last_modified);
     if (!when) {
-        throw s3::S3Error(
-            s3::ErrorKind::kBadResponse, 200, "",
-            "unreadable LastModified '" + entry.last_modified + "' for key '" + entry.key + "'", "",
-            "GET s3://" + bucket + "/?list-type=2");
+        throw s3::S3Error(s3::ErrorKind::kBadResponse, 200, "",
+                          "unreadable LastModified '" + entry.last_modified + "' for key '" +
+                              entry.key + "'",
+                          "", "GET s3://" + bucket + "/?list-type=2");
     }
     return *when;
 }
 
 }  // namespace
 
-Deployment list_deployment(s3::Client& client, const std::string& name, const std::string& prefix) {
-    Deployment deployment;
-    deployment.name = name;
-    deployment.prefix = prefix;
+void list_deployment(s3::Client& client, Deployment& deployment) {
+    const std::string& prefix = deployment.prefix;
+    deployment.objects = 0;
+    deployment.bytes = 0;
+    deployment.contents.release();
     std::string token;
     bool first = true;
     do {
@@ -31,10 +35,10 @@ Deployment list_deployment(s3::Client& client, const std::string& name, const st
             // The listing was by prefix; a key outside it would be a server bug,
             // and deleting it would be ours. Refuse it here already.
             if (entry.key.compare(0, prefix.size(), prefix) != 0) {
-                throw s3::S3Error(
-                    s3::ErrorKind::kBadResponse, 200, "",
-                    "listing of '" + prefix + "' returned key '" + entry.key + "' outside it", "",
-                    "GET s3://" + client.config().bucket + "/?list-type=2");
+                throw s3::S3Error(s3::ErrorKind::kBadResponse, 200, "",
+                                  "listing of '" + prefix + "' returned key '" + entry.key +
+                                      "' outside it",
+                                  "", "GET s3://" + client.config().bucket + "/?list-type=2");
             }
             TimePoint when = last_modified(entry, client.config().bucket);
             if (first || when > deployment.newest) deployment.newest = when;
@@ -42,38 +46,73 @@ Deployment list_deployment(s3::Client& client, const std::string& name, const st
             first = false;
             ++deployment.objects;
             deployment.bytes += entry.size;
-            deployment.contents.push_back({std::move(entry.key), entry.size});
+            deployment.contents.add(entry.key, entry.size);
         }
         token = page.is_truncated ? page.next_continuation_token : std::string();
     } while (!token.empty());
-    return deployment;
+    deployment.contents.shrink_to_fit();
+    deployment.listed = true;
 }
 
-Inventory take_inventory(s3::Client& client, const std::string& root) {
-    Inventory inventory;
-    std::vector<std::string> folders;
+bool has_objects(s3::Client& client, const Deployment& deployment) {
+    return !client.list_objects_v2(deployment.prefix, "", "", 1).objects.empty();
+}
+
+Folders list_folders(s3::Client& client, const std::string& root) {
+    Folders folders;
     std::string token;
     do {
         auto page = client.list_objects_v2(root, "/", token);
-        inventory.root_objects += page.objects.size();
-        for (auto& prefix : page.common_prefixes) folders.push_back(std::move(prefix));
+        folders.root_objects += page.objects.size();
+        for (auto& prefix : page.common_prefixes) {
+            // A common prefix is ROOT + NAME + "/"; anything else is not a folder of ours.
+            if (prefix.size() <= root.size() + 1 || prefix.compare(0, root.size(), root) != 0 ||
+                prefix.back() != '/') {
+                continue;
+            }
+            std::string name = prefix.substr(root.size(), prefix.size() - root.size() - 1);
+            if (name.find('/') != std::string::npos) continue;
+            Deployment deployment;
+            deployment.name = std::move(name);
+            deployment.prefix = std::move(prefix);
+            deployment.listed = false;
+            folders.deployments.push_back(std::move(deployment));
+        }
         token = page.is_truncated ? page.next_continuation_token : std::string();
     } while (!token.empty());
+    return folders;
+}
 
-    for (const auto& folder : folders) {
-        // A common prefix is ROOT + NAME + "/"; anything else is not a folder of ours.
-        if (folder.size() <= root.size() + 1 || folder.compare(0, root.size(), root) != 0 ||
-            folder.back() != '/') {
-            continue;
+void for_each_parallel(std::size_t count, int concurrency,
+                       const std::function<void(std::size_t)>& fn) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr first_error;
+    std::mutex error_mutex;
+    auto work = [&] {
+        for (;;) {
+            if (failed.load()) return;
+            const std::size_t index = next.fetch_add(1);
+            if (index >= count) return;
+            try {
+                fn(index);
+            } catch (...) {
+                std::lock_guard lock(error_mutex);
+                if (!first_error) first_error = std::current_exception();
+                failed.store(true);
+                return;
+            }
         }
-        std::string name = folder.substr(root.size(), folder.size() - root.size() - 1);
-        if (name.find('/') != std::string::npos) continue;
-        Deployment deployment = list_deployment(client, name, folder);
-        // No current objects (only delete markers or noncurrent versions): not a deployment.
-        if (deployment.objects == 0) continue;
-        inventory.deployments.push_back(std::move(deployment));
+    };
+    const auto workers = static_cast<std::size_t>(std::max(1, concurrency));
+    if (workers == 1 || count <= 1) {
+        work();
+    } else {
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < std::min(workers, count); ++i) threads.emplace_back(work);
+        for (auto& thread : threads) thread.join();
     }
-    return inventory;
+    if (first_error) std::rethrow_exception(first_error);
 }
 
 }  // namespace retention

@@ -11,16 +11,24 @@
 
 namespace retention {
 
-struct Inventory {
-    std::vector<Deployment> deployments;
-    std::uint64_t root_objects = 0;  // keys directly under the root: never deployments
+struct Folders {
+    std::vector<Deployment> deployments;  // name and prefix only: listed == false
+    std::uint64_t root_objects = 0;       // keys directly under the root: never deployments
 };
 
-// root is empty or ends with '/'.
-Inventory take_inventory(s3::Client& client, const std::string& root);
+// The folders directly under root (empty, or ending with '/').
+Folders list_folders(s3::Client& client, const std::string& root);
 
-// Lists every object under prefix into a Deployment (name given). A folder
-// whose listing comes back empty has no current objects.
-Deployment list_deployment(s3::Client& client, const std::string& name, const std::string& prefix);
+// Lists every object under deployment.prefix into it (listed becomes true).
+// A folder whose listing comes back empty has no current objects.
+void list_deployment(s3::Client& client, Deployment& deployment);
+
+// Whether anything at all is under deployment.prefix: one max-keys=1 request.
+bool has_objects(s3::Client& client, const Deployment& deployment);
+
+// Runs fn(i) for i in [0, count) on up to `concurrency` threads; the first
+// exception stops the others from starting new work and is rethrown.
+void for_each_parallel(std::size_t count, int concurrency,
+                       const std::function<void(std::size_t)>& fn);
 
 }  // namespace retention

@@ -55,7 +55,7 @@ Deployment deployment(const std::string& root, const std::string& name, int obje
     d.prefix = root + name + "/";
     d.objects = static_cast<std::uint64_t>(objects);
     for (int i = 0; i < objects; ++i) {
-        d.contents.push_back({d.prefix + "file-" + std::to_string(i), 10});
+        d.contents.add(d.prefix + "file-" + std::to_string(i), 10);
         d.bytes += 10;
     }
     d.newest = d.oldest = TimePoint{std::chrono::minutes{minute}};
@@ -161,7 +161,7 @@ TEST_F(ExecutorTest, AFailedRequestFailsEveryKeyInItAndTheRestGoesOn) {
 
 TEST_F(ExecutorTest, KeysXmlCannotCarryGoOneByOne) {
     auto d = deployment("", "old", 2, 1);
-    d.contents.push_back({"old/ctl\x01key", 3});
+    d.contents.add("old/ctl\x01key", 3);
     d.objects = 3;
     auto plan = plan_of({deployment("", "new", 1, 100), d}, 1);
     auto result = execute_plan(plan, client, {});
@@ -180,7 +180,7 @@ TEST_F(ExecutorTest, KeysXmlCannotCarryGoOneByOne) {
 
 TEST_F(ExecutorTest, RefusesAKeyOutsideTheDoomedPrefixAndSendsNothing) {
     auto bad = deployment("", "app", 2, 1);
-    bad.contents.push_back({"app2/index.html", 1});
+    bad.contents.add("app2/index.html", 1);
     auto plan = plan_of({deployment("", "new", 1, 100), bad}, 1);
     EXPECT_THROW(execute_plan(plan, client, {}), PlanSafetyError);
     EXPECT_TRUE(transport->sent.empty());
@@ -189,8 +189,8 @@ TEST_F(ExecutorTest, RefusesAKeyOutsideTheDoomedPrefixAndSendsNothing) {
 TEST_F(ExecutorTest, RefusesAPrefixThatIsNotRootNameSlash) {
     auto bad = deployment("sites/", "app", 2, 1);
     bad.prefix = "sites/app";  // no trailing slash: would reach sites/app2/
-    for (auto& o : bad.contents)
-        o.key = "sites/app" + o.key.substr(std::string("sites/app/").size());
+    bad.contents.release();
+    bad.contents.add("sites/app2/index.html", 1);  // what a prefix without '/' would list
     auto plan = plan_of({deployment("sites/", "new", 1, 100), bad}, 1, "sites/");
     EXPECT_THROW(execute_plan(plan, client, {}), PlanSafetyError);
     EXPECT_TRUE(transport->sent.empty());

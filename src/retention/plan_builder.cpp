@@ -1,0 +1,105 @@
+#include "retention/plan_builder.hpp"
+
+#include <algorithm>
+
+#include "retention/inventory.hpp"
+#include "retention/planner.hpp"
+
+namespace retention {
+
+namespace {
+
+bool names_suffice(const Policy& policy) {
+    return policy.sort_by == SortBy::kName && !policy.cutoff;
+}
+
+void drop_empty(std::vector<Deployment>& deployments) {
+    std::erase_if(deployments, [](const Deployment& d) { return d.listed && d.objects == 0; });
+}
+
+void release_kept(Plan& plan) {
+    for (auto& decision : plan.decisions) {
+        if (decision.action == Action::kKeep) decision.deployment.contents.release();
+    }
+}
+
+Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::string& root,
+                     std::vector<Deployment> folders, const Policy& policy,
+                     const BuildOptions& options) {
+    // Decide on names; confirm the kept ones hold objects; decide again
+    // without the empty ones until every kept one is confirmed.
+    std::vector<bool> confirmed(folders.size(), false);
+    std::vector<bool> empty(folders.size(), false);
+    for (;;) {
+        std::vector<Deployment> candidates;
+        std::vector<std::size_t> origin;
+        for (std::size_t i = 0; i < folders.size(); ++i) {
+            if (empty[i]) continue;
+            Deployment d;
+            d.name = folders[i].name;
+            d.prefix = folders[i].prefix;
+            d.listed = false;
+            candidates.push_back(std::move(d));
+            origin.push_back(i);
+        }
+        Plan trial = make_plan(bucket, root, std::move(candidates), policy);
+        std::vector<std::size_t> to_check;
+        for (const auto& decision : trial.decisions) {
+            if (decision.action != Action::kKeep) continue;
+            auto it = std::find_if(origin.begin(), origin.end(), [&](std::size_t i) {
+                return folders[i].name == decision.deployment.name;
+            });
+            if (!confirmed[*it]) to_check.push_back(*it);
+        }
+        if (to_check.empty()) break;
+        for_each_parallel(to_check.size(), options.concurrency, [&](std::size_t k) {
+            const std::size_t i = to_check[k];
+            if (has_objects(client, folders[i])) {
+                confirmed[i] = true;
+            } else {
+                empty[i] = true;
+            }
+        });
+    }
+    std::vector<Deployment> remaining;
+    for (std::size_t i = 0; i < folders.size(); ++i) {
+        if (!empty[i]) remaining.push_back(std::move(folders[i]));
+    }
+    Plan plan = make_plan(bucket, root, std::move(remaining), policy);
+    std::vector<Deployment*> doomed;
+    for (auto& decision : plan.decisions) {
+        if (decision.action == Action::kDelete) doomed.push_back(&decision.deployment);
+    }
+    for_each_parallel(doomed.size(), options.concurrency,
+                      [&](std::size_t k) { list_deployment(client, *doomed[k]); });
+    // A doomed folder that turned out empty is no deployment: it leaves the
+    // plan. The kept ones are unaffected (they were confirmed above).
+    std::vector<Deployment> final_set;
+    for (auto& decision : plan.decisions) {
+        if (decision.deployment.listed && decision.deployment.objects == 0) continue;
+        final_set.push_back(std::move(decision.deployment));
+    }
+    return make_plan(bucket, root, std::move(final_set), policy);
+}
+
+}  // namespace
+
+Plan build_plan(s3::Client& client, const std::string& bucket, const std::string& root,
+                const Policy& policy, const BuildOptions& options) {
+    Folders folders = list_folders(client, root);
+    Plan plan;
+    if (names_suffice(policy)) {
+        plan =
+            plan_from_names(client, bucket, root, std::move(folders.deployments), policy, options);
+    } else {
+        auto& deployments = folders.deployments;
+        for_each_parallel(deployments.size(), options.concurrency,
+                          [&](std::size_t i) { list_deployment(client, deployments[i]); });
+        drop_empty(deployments);
+        plan = make_plan(bucket, root, std::move(deployments), policy);
+    }
+    release_kept(plan);
+    return plan;
+}
+
+}  // namespace retention

@@ -1,0 +1,26 @@
+// From a bucket to a plan: list what the decision needs, decide, and list
+// what deleting needs. Listing runs on several threads; the decision itself
+// is the pure make_plan().
+#pragma once
+
+#include <string>
+
+#include "retention/plan.hpp"
+#include "s3/client.hpp"
+
+namespace retention {
+
+struct BuildOptions {
+    int concurrency = 1;
+};
+
+// With --sort-by name and no cutoff the order is known from the folder names
+// alone: only the deployments to delete are listed in full (deleting needs
+// their keys); each one kept is checked with a single max-keys=1 request, so
+// an empty folder (only delete markers, say) never takes one of the N places.
+// Otherwise every folder is listed. Folders without objects are dropped:
+// they are not deployments. Kept deployments' key lists are released.
+Plan build_plan(s3::Client& client, const std::string& bucket, const std::string& root,
+                const Policy& policy, const BuildOptions& options);
+
+}  // namespace retention
