@@ -56,7 +56,8 @@ Client::Client(ClientConfig config, net::TransportFactory transports, Clock cloc
                                                 config_.bucket, config_.addressing)};
 }
 
-Client::Client(ClientConfig config, std::shared_ptr<net::HttpTransport> transport, Clock clock)
+Client::Client(ClientConfig config, const std::shared_ptr<net::HttpTransport>& transport,
+               Clock clock)
     : Client(
           std::move(config), [transport](const net::TransportOptions&) { return transport; },
           std::move(clock)) {}

@@ -69,7 +69,7 @@ public:
     // One transport for every request (tests; it must be thread-safe if the
     // client is used from several threads).
     Client(
-        ClientConfig config, std::shared_ptr<net::HttpTransport> transport,
+        ClientConfig config, const std::shared_ptr<net::HttpTransport>& transport,
         Clock clock = [] { return std::chrono::system_clock::now(); });
 
     // One ListObjectsV2 page, always with encoding-type=url so that any key,

@@ -41,9 +41,9 @@ private:
     std::shared_ptr<CredentialsProvider> from_profile(const std::string& profile,
                                                       std::vector<std::string> visiting) const;
     std::shared_ptr<CredentialsProvider> assume_role(
-        const std::string& profile, std::shared_ptr<CredentialsProvider> source) const;
+        const std::string& profile, const std::shared_ptr<CredentialsProvider>& source) const;
     std::shared_ptr<CredentialsProvider> web_identity(const std::string& token_file,
-                                                      AssumeRoleParams params,
+                                                      const AssumeRoleParams& params,
                                                       const std::string& source) const;
     std::shared_ptr<CredentialsProvider> from_container() const;
     std::shared_ptr<CredentialsProvider> from_instance_metadata(std::string& why_not) const;
@@ -81,8 +81,8 @@ bool allowed_plain_http_host(const std::string& host_port) {
     in_addr v4{};
     const bool loopback_v4 =
         ::inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
-    return host == "localhost" || loopback_v4 || host == "::1" ||
-           host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23";
+    return host == "localhost" || loopback_v4 || host == "::1" || host == "169.254.170.2" ||
+           host == "169.254.170.23" || host == "fd00:ec2::23";
 }
 
 std::shared_ptr<CredentialsProvider> checked(std::shared_ptr<CredentialsProvider> provider) {
@@ -110,7 +110,7 @@ std::shared_ptr<CredentialsProvider> Chain::from_environment_keys() const {
 }
 
 std::shared_ptr<CredentialsProvider> Chain::web_identity(const std::string& token_file,
-                                                         AssumeRoleParams params,
+                                                         const AssumeRoleParams& params,
                                                          const std::string& source) const {
     auto transport = transports_({.total_timeout_ms = kStsTimeoutMs});
     auto endpoint = sts();
@@ -151,7 +151,7 @@ AssumeRoleParams Chain::role_params(const std::string& profile) const {
 }
 
 std::shared_ptr<CredentialsProvider> Chain::assume_role(
-    const std::string& profile, std::shared_ptr<CredentialsProvider> source) const {
+    const std::string& profile, const std::shared_ptr<CredentialsProvider>& source) const {
     auto transport = transports_({.total_timeout_ms = kStsTimeoutMs});
     auto endpoint = sts();
     auto params = role_params(profile);
