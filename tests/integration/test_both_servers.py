@@ -1,0 +1,175 @@
+"""The core of the job on both test servers: moto (the correctness oracle) and Ceph RGW (a
+production S3 implementation). RGW cannot backdate objects, so these cases order deployments
+by name (--sort-by name) or by real write order; cases that need moto's test clock live in
+the other modules. Every case checks the bucket afterwards with boto3 and counts the
+requests in the server's own log against the request budget:
+
+    list   <= ceil(folders/1000) + sum(ceil(objects in folder/1000)) + 1 re-check per deleted
+    delete == ceil(objects deleted/1000)
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+import unittest
+
+import harness
+import rgw_harness
+from test_delete import FaultProxy
+
+AWKWARD = ["a b.txt", "plus+sign", "100%", "a&b", "lt<gt>", "quote'", 'dq"', "hash#",
+           "q?x=1", "caf\u00e9/\u65e5\u672c.html", "tab\tkey", "deep/er/still deeper/x y"]
+
+
+def deployment(name: str, n: int, size: int = 3, files=None) -> dict:
+    files = files or [f"f{i:05d}.txt" for i in range(n)]
+    return {f"{name}/{f}": b"x" * size for f in files}
+
+
+class Cases:
+    """Mixed into a test case bound to one server."""
+
+    def requests_of(self, bucket, mark, method, marker):
+        # Only the binary's own requests: up to the end mark taken right after its run.
+        lines = self.server.requests_since(mark)[: self.end_mark - mark]
+        return [l for l in lines if l.startswith((f"{method} /{bucket}?{marker}",
+                                                  f"{method} /{bucket}/?{marker}"))]
+
+    def run_json(self, bucket, *args, expect_rc=0, endpoint=None):
+        r = self.run_cli(f"s3://{bucket}", *args, "--output", "json",
+                         "--endpoint-url", endpoint or self.server.endpoint_url)
+        self.end_mark = self.server.request_mark()
+        self.assertEqual(r.returncode, expect_rc, self.explain(r))
+        return json.loads(r.stdout), r
+
+    def assertBudget(self, doc, bucket, mark, folders, objects_per_folder):
+        res = doc["result"]
+        deleted = res["deployments_deleted"]
+        lists = self.requests_of(bucket, mark, "GET", "list-type")
+        posts = self.requests_of(bucket, mark, "POST", "delete")
+        budget = (math.ceil(folders / 1000) + sum(math.ceil(max(n, 1) / 1000)
+                                                  for n in objects_per_folder) + deleted)
+        self.assertLessEqual(len(lists), budget, "list requests over budget")
+        self.assertEqual(len(posts), math.ceil(res["objects_deleted"] / 1000), posts)
+        self.assertEqual(res["requests"]["list"], len(lists))
+        self.assertEqual(res["requests"]["delete"], len(posts))
+        self.assertEqual(res["requests"]["retries"], 0)
+
+    def test_keep_3_by_name_leaves_exactly_the_3_greatest_and_the_root_files(self):
+        b = self.new_bucket()
+        objects = {"index.html": b"root", "robots.txt": b"r", "d01": b"root named like a folder"}
+        for i in range(12):
+            objects.update(deployment(f"d{i:02d}", 4))
+        self.seed(b, objects)
+        mark = self.server.request_mark()
+        doc, _ = self.run_json(b, "--keep", "3", "--sort-by", "name", "--yes")
+        expected = sorted(k for k in objects
+                          if "/" not in k or k.split("/")[0] in ("d09", "d10", "d11"))
+        self.assertEqual(self.list_keys(b), expected)
+        self.assertEqual(doc["result"]["deployments_deleted"], 9)
+        self.assertEqual(doc["result"]["objects_deleted"], 36)
+        self.assertBudget(doc, b, mark, 12, [4] * 12)
+        # Decided by name alone: the kept deployments were only checked for objects.
+        kept_listings = [l for l in self.requests_of(b, mark, "GET", "list-type")
+                         if "prefix=d1" in l or "prefix=d09" in l]
+        self.assertEqual(len(kept_listings), 3, kept_listings)
+        self.assertTrue(all("max-keys=1" in l for l in kept_listings), kept_listings)
+
+    def test_newest_by_write_time(self):
+        b = self.new_bucket()
+        for name in ("zeta", "alpha", "mid"):  # written in this order, a second apart
+            self.seed(b, deployment(name, 3))
+            time.sleep(1.1)
+        doc, _ = self.run_json(b, "--keep", "1", "--dry-run")
+        self.assertEqual([(d["name"], d["action"]) for d in doc["deployments"]],
+                         [("mid", "keep"), ("alpha", "delete"), ("zeta", "delete")])
+        self.run_json(b, "--keep", "1", "--yes")
+        self.assertEqual(self.list_keys(b), sorted(deployment("mid", 3)))
+
+    def test_2500_objects_in_3_delete_requests_within_budget(self):
+        b = self.new_bucket()
+        objects = deployment("a-old", 2500, size=1)
+        objects.update(deployment("b-live", 5))
+        self.seed(b, objects)
+        mark = self.server.request_mark()
+        doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes")
+        self.assertEqual(len(self.requests_of(b, mark, "POST", "delete")), 3)
+        self.assertEqual(self.list_keys(b), sorted(deployment("b-live", 5)))
+        self.assertBudget(doc, b, mark, 2, [2500, 5])
+
+    def test_50_deployments_of_200_objects_within_budget(self):
+        b = self.new_bucket()
+        objects = {"index.html": b"root"}
+        for i in range(50):
+            objects.update(deployment(f"build-{i:03d}", 200, size=10))
+        self.seed(b, objects)
+        mark = self.server.request_mark()
+        doc, _ = self.run_json(b, "--keep", "5", "--yes")
+        remaining = self.list_keys(b)
+        self.assertEqual(len(remaining), 5 * 200 + 1)
+        self.assertEqual(doc["result"]["objects_deleted"], 45 * 200)
+        self.assertBudget(doc, b, mark, 50, [200] * 50)
+
+    def test_prefix_names_only_app_is_gone(self):
+        b = self.new_bucket()
+        objects = {"app": b"root object named app"}
+        for name in ("app", "app2", "app-old"):
+            objects.update(deployment(name, 3))
+        self.seed(b, objects)
+        # By name: app < app-old < app2, so --keep 2 deletes app alone.
+        self.run_json(b, "--keep", "2", "--sort-by", "name", "--yes")
+        self.assertEqual(self.list_keys(b), sorted(k for k in objects if not k.startswith("app/")))
+
+    def test_awkward_keys_are_deleted(self):
+        b = self.new_bucket()
+        objects = deployment("a-old dep+%&<'\"\u00e9", len(AWKWARD), files=AWKWARD)
+        objects.update(deployment("z-live", 2, files=["a b", "c+d"]))
+        self.seed(b, objects)
+        doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes")
+        self.assertEqual(self.list_keys(b), sorted(deployment("z-live", 2, files=["a b", "c+d"])))
+        self.assertEqual(doc["result"]["objects_deleted"], len(AWKWARD))
+
+    def test_dry_run_changes_nothing(self):
+        b = self.new_bucket()
+        objects = {"index.html": b"root"}
+        for i in range(6):
+            objects.update(deployment(f"v{i}", 3))
+        self.seed(b, objects)
+        before = self.list_objects(b)
+        mark = self.server.request_mark()
+        doc, _ = self.run_json(b, "--keep", "2", "--dry-run", "--yes")
+        self.assertNotIn("result", doc)
+        self.assertEqual(self.list_objects(b), before)
+        writes = [l for l in self.server.requests_since(mark) if not l.startswith(("GET", "HEAD"))]
+        self.assertEqual(writes, [])
+
+    def test_a_denied_key_is_reported_and_the_rest_is_done(self):
+        b = self.new_bucket()
+        objects = {}
+        for i in range(5):
+            objects.update(deployment(f"v{i}", 3))
+        self.seed(b, objects)
+        denied = "v1/f00001.txt"
+        proxy = FaultProxy(self.server.port, "--deny-key", denied)
+        try:
+            doc, r = self.run_json(b, "--keep", "2", "--sort-by", "name", "--yes",
+                                   expect_rc=1, endpoint=proxy.endpoint_url)
+        finally:
+            proxy.stop()
+        self.assertEqual([(f["key"], f["code"]) for f in doc["result"]["failed"]],
+                         [(denied, "AccessDenied")])
+        self.assertIn(denied, r.stderr)
+        self.assertEqual(doc["result"]["objects_deleted"], 8)
+
+
+class OnMoto(Cases, rgw_harness.S3ServerTestCase):
+    s3_server = "moto"
+
+
+class OnRGW(Cases, rgw_harness.S3ServerTestCase):
+    s3_server = "rgw"
+
+
+if __name__ == "__main__":
+    unittest.main()
