@@ -199,6 +199,12 @@ private:
             std::lock_guard lock(mutex_);
             auto& state = progress_[id.deployment];
             --state.remaining;
+            hooks_.on_key_done(KeyOutcome{
+                dep.contents.key(id.index),
+                {},
+                dep.name,
+                failure == nullptr,
+                failure == nullptr ? std::string_view() : std::string_view(failure->code)});
             if (failure != nullptr) {
                 state.any_failed = true;
                 result_.failed.push_back(*failure);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "retention/plan.hpp"
@@ -88,7 +89,19 @@ private:
 // The doomed deployments of a plan, in plan order.
 std::vector<const Deployment*> doomed_deployments(const Plan& plan);
 
+// What happened to one key (or one version of it): for the audit log.
+struct KeyOutcome {
+    std::string_view key;
+    std::string_view version_id;  // empty: the current object
+    std::string_view deployment;
+    bool deleted = false;
+    std::string_view code;  // S3's error code when not deleted
+};
+
 struct ExecutorHooks {
+    // Called once per key as its outcome is known, one call at a time; the
+    // views live only during the call.
+    std::function<void(const KeyOutcome&)> on_key_done = [](const KeyOutcome&) {};
     // Polled before each new request; true means send no more.
     std::function<bool()> stop_requested = [] { return false; };
     // Called after each batch with the running totals (progress, audit); one

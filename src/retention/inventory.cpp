@@ -12,10 +12,10 @@ namespace {
 TimePoint last_modified(const s3::ObjectEntry& entry, const std::string& bucket) {
     auto when = s3::parse_timestamp(entry.last_modified);
     if (!when) {
-        throw s3::S3Error(s3::ErrorKind::kBadResponse, 200, "",
-                          "unreadable LastModified '" + entry.last_modified + "' for key '" +
-                              entry.key + "'",
-                          "", "GET s3://" + bucket + "/?list-type=2");
+        throw s3::S3Error(
+            s3::ErrorKind::kBadResponse, 200, "",
+            "unreadable LastModified '" + entry.last_modified + "' for key '" + entry.key + "'", "",
+            "GET s3://" + bucket + "/?list-type=2");
     }
     return *when;
 }
@@ -35,10 +35,10 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
             // The listing was by prefix; a key outside it would be a server bug,
             // and deleting it would be ours. Refuse it here already.
             if (entry.key.compare(0, prefix.size(), prefix) != 0) {
-                throw s3::S3Error(s3::ErrorKind::kBadResponse, 200, "",
-                                  "listing of '" + prefix + "' returned key '" + entry.key +
-                                      "' outside it",
-                                  "", "GET s3://" + client.config().bucket + "/?list-type=2");
+                throw s3::S3Error(
+                    s3::ErrorKind::kBadResponse, 200, "",
+                    "listing of '" + prefix + "' returned key '" + entry.key + "' outside it", "",
+                    "GET s3://" + client.config().bucket + "/?list-type=2");
             }
             TimePoint when = last_modified(entry, client.config().bucket);
             if (first || when > deployment.newest) deployment.newest = when;

@@ -1,6 +1,7 @@
 #include "retention/plan_builder.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 #include "retention/inventory.hpp"
 #include "retention/planner.hpp"
@@ -8,6 +9,21 @@
 namespace retention {
 
 namespace {
+
+// Lists deployments in parallel, reporting progress after each.
+void list_all(s3::Client& client, const std::vector<Deployment*>& deployments,
+              const BuildOptions& options) {
+    std::mutex mutex;
+    std::uint64_t done = 0;
+    std::uint64_t objects = 0;
+    for_each_parallel(deployments.size(), options.concurrency, [&](std::size_t k) {
+        list_deployment(client, *deployments[k]);
+        std::lock_guard lock(mutex);
+        ++done;
+        objects += deployments[k]->objects;
+        options.on_listed(done, objects);
+    });
+}
 
 bool names_suffice(const Policy& policy) {
     return policy.sort_by == SortBy::kName && !policy.cutoff;
@@ -70,8 +86,7 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
     for (auto& decision : plan.decisions) {
         if (decision.action == Action::kDelete) doomed.push_back(&decision.deployment);
     }
-    for_each_parallel(doomed.size(), options.concurrency,
-                      [&](std::size_t k) { list_deployment(client, *doomed[k]); });
+    list_all(client, doomed, options);
     // A doomed folder that turned out empty is no deployment: it leaves the
     // plan. The kept ones are unaffected (they were confirmed above).
     std::vector<Deployment> final_set;
@@ -93,8 +108,9 @@ Plan build_plan(s3::Client& client, const std::string& bucket, const std::string
             plan_from_names(client, bucket, root, std::move(folders.deployments), policy, options);
     } else {
         auto& deployments = folders.deployments;
-        for_each_parallel(deployments.size(), options.concurrency,
-                          [&](std::size_t i) { list_deployment(client, deployments[i]); });
+        std::vector<Deployment*> all;
+        for (auto& d : deployments) all.push_back(&d);
+        list_all(client, all, options);
         drop_empty(deployments);
         plan = make_plan(bucket, root, std::move(deployments), policy);
     }

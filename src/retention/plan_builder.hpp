@@ -3,6 +3,8 @@
 // is the pure make_plan().
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "retention/plan.hpp"
@@ -12,6 +14,10 @@ namespace retention {
 
 struct BuildOptions {
     int concurrency = 1;
+    // Told, one call at a time, how many deployments and objects have been
+    // listed so far (progress display).
+    std::function<void(std::uint64_t deployments, std::uint64_t objects)> on_listed =
+        [](std::uint64_t, std::uint64_t) {};
 };
 
 // With --sort-by name and no cutoff the order is known from the folder names
