@@ -69,6 +69,15 @@ void setup(CLI::App& app, RawOptions& raw) {
                    "seconds a connection may take to open or a transfer may stall (default 30)");
     app.add_option("--concurrency", raw.concurrency,
                    "requests in flight at once (default 16; also S3_CLEANUP_CONCURRENCY)");
+    app.add_option("--log-file", raw.log_file,
+                   "append one JSON line per key the run tries to delete (audit log)");
+    app.add_flag("--no-progress", raw.no_progress, "no progress display on stderr");
+    app.add_flag("-q,--quiet", raw.quiet, "print only errors (and the JSON document)");
+    app.add_flag("--purge-versions", raw.purge_versions,
+                 "versioned buckets: delete every version and delete marker of the doomed "
+                 "deployments, so the storage is freed for real");
+    app.add_flag("--bypass-governance-retention", raw.bypass_governance_retention,
+                 "with --purge-versions: delete versions under Object Lock governance retention");
     app.add_flag("--debug", raw.debug,
                  "one line per HTTP request on stderr (never a secret: no headers, no bodies)");
 }
@@ -152,6 +161,16 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     }
     options.addressing_style = raw.addressing_style.value_or("");
     options.debug = raw.debug;
+    if (auto e = non_empty(raw.log_file, "--log-file", options.log_file)) return *e;
+    options.no_progress = raw.no_progress;
+    options.quiet = raw.quiet;
+    options.purge_versions = raw.purge_versions;
+    options.bypass_governance_retention = raw.bypass_governance_retention;
+    if (options.bypass_governance_retention && !options.purge_versions) {
+        return UsageError{
+            "--bypass-governance-retention only applies with --purge-versions (retention "
+            "protects versions, and only --purge-versions deletes versions)"};
+    }
 
     // A flag wins over its environment twin; either way a bad value is named.
     auto whole_number = [](const std::optional<std::string>& flag,

@@ -41,6 +41,11 @@ struct RawOptions {
     std::optional<std::string> max_attempts;
     std::optional<std::string> timeout;
     std::optional<std::string> concurrency;
+    std::optional<std::string> log_file;
+    bool no_progress = false;
+    bool quiet = false;
+    bool purge_versions = false;
+    bool bypass_governance_retention = false;
     // The environment's say, where a flag has an AWS_* or S3_CLEANUP_* twin.
     std::optional<std::string> env_max_attempts;  // AWS_MAX_ATTEMPTS
     std::optional<std::string> env_concurrency;   // S3_CLEANUP_CONCURRENCY
@@ -64,6 +69,11 @@ struct Options {
     int max_attempts = kDefaultMaxAttempts;
     int timeout_seconds = kDefaultTimeoutSeconds;
     int concurrency = kDefaultConcurrency;
+    std::string log_file;  // empty: no audit log
+    bool no_progress = false;
+    bool quiet = false;
+    bool purge_versions = false;
+    bool bypass_governance_retention = false;
 
     // The absolute cutoff for a run that starts at `now`.
     [[nodiscard]] std::optional<s3::TimePoint> cutoff(s3::TimePoint now) const;

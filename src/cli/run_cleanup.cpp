@@ -1,12 +1,16 @@
 #include "cli/run_cleanup.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 #include <optional>
 
+#include "cli/audit_log.hpp"
 #include "cli/confirm.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/plan_output.hpp"
+#include "cli/progress.hpp"
 #include "cli/result_output.hpp"
 #include "net/curl_transport.hpp"
 #include "net/debug_transport.hpp"
@@ -22,6 +26,8 @@ namespace cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 void print_debug(const std::string& line) {
     std::cerr << "s3-cleanup: debug: " << printable(s3::redact(line)) << std::endl;
@@ -94,6 +100,11 @@ void print_json(const nlohmann::ordered_json& document) {
               << std::endl;
 }
 
+void warn(const Options& options, const std::string& message) {
+    if (options.quiet) return;
+    std::cerr << "s3-cleanup: warning: " << printable(s3::redact(message)) << std::endl;
+}
+
 enum class Consent { kGiven, kDeclined, kCannotAsk, kStopped };
 
 Consent ask_consent(const Options& options, const retention::Plan& plan) {
@@ -116,16 +127,32 @@ int exit_code_for(const retention::ExecutionResult& result) {
 }
 
 int delete_planned(const Options& options, const retention::Plan& plan, s3::Client& client,
-                   Clock::time_point started) {
+                   Clock::time_point started, Progress& progress, AuditLog* audit) {
     retention::ExecutorHooks hooks;
     hooks.stop_requested = [] { return stop_signal() != 0; };
     hooks.concurrency = options.concurrency;
+    if (audit != nullptr) {
+        hooks.on_key_done = [audit, &plan](const retention::KeyOutcome& outcome) {
+            audit->record(plan.bucket, outcome);
+        };
+    }
+    const std::uint64_t total = plan.summary.objects_to_delete;
+    hooks.on_batch_done = [audit, &progress, total](const retention::ExecutionResult& so_far) {
+        if (audit != nullptr) audit->flush();
+        progress.deleting(so_far.objects_deleted + so_far.failed.size(), total);
+    };
     retention::ExecutionResult result;
     try {
         result = retention::execute_plan(plan, client, hooks);
     } catch (const retention::PlanSafetyError& error) {
         print_error(std::string("refusing to delete, nothing was sent: ") + error.what());
         return kExitFailed;
+    }
+    progress.finish();
+    if (audit != nullptr && !audit->flush()) {
+        print_error("writing --log-file '" + options.log_file +
+                    "' failed: the audit log is incomplete");
+        result.warnings.emplace_back("audit log incomplete");
     }
     RunStats stats{client.counts().list.load(), client.counts().del.load(),
                    client.counts().retries.load(),
@@ -136,12 +163,9 @@ int delete_planned(const Options& options, const retention::Plan& plan, s3::Clie
                     (failure.code.empty() ? std::string() : failure.code + ": ") + failure.message);
     }
     for (const auto& appeared : result.appeared) {
-        std::cerr << "s3-cleanup: warning: " << printable(appeared.deployment)
-                  << ": objects appeared during cleanup; left in place" << std::endl;
+        warn(options, appeared.deployment + ": objects appeared during cleanup; left in place");
     }
-    for (const auto& warning : result.warnings) {
-        std::cerr << "s3-cleanup: warning: " << printable(s3::redact(warning)) << std::endl;
-    }
+    for (const auto& warning : result.warnings) warn(options, warning);
     if (result.interrupted || stop_signal() != 0) {
         std::cerr << "s3-cleanup: stopped by " << (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM")
                   << ": no new requests were sent" << std::endl;
@@ -150,9 +174,10 @@ int delete_planned(const Options& options, const retention::Plan& plan, s3::Clie
         auto document = plan_to_json(plan, false);
         document["result"] = result_to_json(result, stats);
         print_json(document);
-    } else {
+    } else if (!options.quiet) {
         print_result_text(std::cout, result, stats);
     }
+    if (audit != nullptr && audit->failed()) return kExitFailed;
     return exit_code_for(result);
 }
 
@@ -173,6 +198,17 @@ int run_cleanup(const Options& options) {
     // From here on Ctrl-C and SIGTERM only ask to stop: requests in flight
     // finish, no new one starts, and the report says what was done.
     install_stop_handlers();
+    // The audit log opens first: a path that cannot be written is a usage
+    // error found before any request.
+    std::unique_ptr<AuditLog> audit;
+    if (!options.log_file.empty() && !options.dry_run) {
+        try {
+            audit = std::make_unique<AuditLog>(options.log_file);
+        } catch (const std::runtime_error& error) {
+            print_error(error.what());
+            return kExitUsage;
+        }
+    }
     const auto transports = transport_factory(options);
     auto config = client_config(options, transports);
     if (const int* code = std::get_if<int>(&config)) return *code;
@@ -182,13 +218,21 @@ int run_cleanup(const Options& options) {
         if (options.debug) client.on_notice = print_debug;
         client.retry.policy.max_attempts = options.max_attempts;
         client.retry.stop_requested = [] { return stop_signal() != 0; };
+        Progress progress(std::cerr,
+                          !options.quiet && !options.no_progress && stderr_is_terminal());
+        retention::BuildOptions build;
+        build.concurrency = options.concurrency;
+        build.on_listed = [&progress](std::uint64_t deployments, std::uint64_t objects) {
+            progress.listing(deployments, objects);
+        };
         auto plan = retention::build_plan(client, options.url.bucket, options.url.root,
-                                          policy_for(options), {options.concurrency});
+                                          policy_for(options), build);
+        progress.finish();
         const bool json = options.output == OutputFormat::kJson;
         // JSON is one document: with a deletion it comes at the end, plan and result together.
         if (json && (options.dry_run || plan.summary.remove == 0)) {
             print_json(plan_to_json(plan, options.dry_run));
-        } else if (!json) {
+        } else if (!json && !options.quiet) {
             print_plan_text(std::cout, plan);
             std::cout.flush();
         }
@@ -209,7 +253,7 @@ int run_cleanup(const Options& options) {
                     "terminal; add --yes to delete, or --dry-run to only show the plan");
                 return kExitUsage;
         }
-        return delete_planned(options, plan, client, started);
+        return delete_planned(options, plan, client, started, progress, audit.get());
     } catch (const s3::S3Error& error) {
         if (error.kind == s3::ErrorKind::kCancelled) return stopped_before_deleting();
         print_error(error.what());

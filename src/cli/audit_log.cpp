@@ -1,0 +1,51 @@
+#include "cli/audit_log.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "s3/timestamp.hpp"
+
+namespace cli {
+
+std::string audit_line(const std::string& time, const std::string& bucket,
+                       const retention::KeyOutcome& outcome) {
+    nlohmann::ordered_json line{
+        {"time", time},
+        {"bucket", bucket},
+        {"key", std::string(outcome.key)},
+        {"version_id", outcome.version_id.empty() ? nlohmann::ordered_json(nullptr)
+                                                  : nlohmann::ordered_json(outcome.version_id)},
+        {"deployment", std::string(outcome.deployment)},
+        {"outcome", outcome.deleted ? "deleted" : "failed"},
+    };
+    if (!outcome.deleted) line["code"] = std::string(outcome.code);
+    return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+AuditLog::AuditLog(const std::string& path) {
+    file_ = std::fopen(path.c_str(), "a");
+    if (file_ == nullptr) {
+        throw std::runtime_error("cannot open --log-file '" + path + "': " + std::strerror(errno));
+    }
+}
+
+AuditLog::~AuditLog() {
+    if (file_ != nullptr) std::fclose(file_);
+}
+
+void AuditLog::record(const std::string& bucket, const retention::KeyOutcome& outcome) {
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const std::string line = audit_line(s3::format_timestamp(now), bucket, outcome) + "\n";
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) failed_ = true;
+}
+
+bool AuditLog::flush() {
+    if (std::fflush(file_) != 0) failed_ = true;
+    return !failed_;
+}
+
+}  // namespace cli
