@@ -109,6 +109,7 @@ Plan build_plan(s3::Client& client, const std::string& bucket, const std::string
     } else {
         auto& deployments = folders.deployments;
         std::vector<Deployment*> all;
+        all.reserve(deployments.size());
         for (auto& d : deployments) all.push_back(&d);
         list_all(client, all, options);
         drop_empty(deployments);
