@@ -10,9 +10,16 @@ namespace cli {
 
 std::string confirmation_question(const retention::Plan& plan) {
     const auto& s = plan.summary;
-    return "Delete " + thousands(s.remove) + (s.remove == 1 ? " deployment (" : " deployments (") +
-           thousands(s.objects_to_delete) + " objects, " + human_bytes(s.bytes_to_delete) +
-           ") from s3://" + printable(plan.bucket) + "/" + printable(plan.root) + "? [y/N] ";
+    std::string what =
+        "Delete " + thousands(s.remove) + (s.remove == 1 ? " deployment (" : " deployments (") +
+        thousands(s.objects_to_delete) + " objects, " + human_bytes(s.bytes_to_delete) + ")";
+    if (plan.purge_versions) {
+        what += " and purge " + thousands(s.versions_to_delete) + " versions (" +
+                human_bytes(s.version_bytes_to_delete) + ")";
+        if (!plan.ghosts.empty())
+            what += " including " + thousands(plan.ghosts.size()) + " ghost folders";
+    }
+    return what + " from s3://" + printable(plan.bucket) + "/" + printable(plan.root) + "? [y/N] ";
 }
 
 bool is_yes(const std::string& answer) {

@@ -73,6 +73,7 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         out << ", delete only those last written before "
             << s3::format_timestamp(*plan.policy.cutoff);
     }
+    out << "; versioning " << plan.versioning;
     out << "\n";
     if (plan.decisions.empty()) {
         out << "No deployments found under s3://" << printable(plan.bucket) << "/"
@@ -106,10 +107,24 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
                 retention::to_string(d.reason));
         }
     }
+    if (!plan.ghosts.empty()) {
+        out << "Ghost folders (no current object; only old versions and delete markers"
+            << (plan.purge_versions ? ", to purge" : "") << "):\n";
+        for (const auto& g : plan.ghosts) {
+            out << "  " << pad_right(printable(g.name), 20) << "  " << thousands(g.versions)
+                << " versions, " << thousands(g.delete_markers) << " delete markers, "
+                << human_bytes(g.version_bytes) << "\n";
+        }
+    }
     const auto& s = plan.summary;
     out << "Summary: " << s.deployments << " deployments, keep " << s.keep << ", delete "
         << s.remove << " (" << thousands(s.objects_to_delete) << " objects, "
         << human_bytes(s.bytes_to_delete) << ")\n";
+    if (plan.purge_versions) {
+        out << "Purge: " << thousands(s.versions_to_delete)
+            << " versions and delete markers by version id, "
+            << human_bytes(s.version_bytes_to_delete) << " freed\n";
+    }
 }
 
 nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
@@ -129,21 +144,39 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
              {"bytes", dep.listed ? json(dep.bytes) : json(nullptr)},
              {"newest", dep.listed ? json(s3::format_timestamp(dep.newest)) : json(nullptr)},
              {"oldest", dep.listed ? json(s3::format_timestamp(dep.oldest)) : json(nullptr)},
+             {"versions",
+              dep.versions_listed ? json(dep.versions + dep.delete_markers) : json(nullptr)},
+             {"version_bytes", dep.versions_listed ? json(dep.version_bytes) : json(nullptr)},
              {"action", retention::to_string(d.action)},
              {"reason", retention::to_string(d.reason)}});
     }
     const auto& s = plan.summary;
+    json ghosts = json::array();
+    for (const auto& g : plan.ghosts) {
+        ghosts.push_back({{"name", g.name},
+                          {"prefix", g.prefix},
+                          {"versions", g.versions},
+                          {"delete_markers", g.delete_markers},
+                          {"bytes", g.version_bytes}});
+    }
+    json summary{{"deployments", s.deployments},
+                 {"keep", s.keep},
+                 {"delete", s.remove},
+                 {"objects_to_delete", s.objects_to_delete},
+                 {"bytes_to_delete", s.bytes_to_delete}};
+    if (plan.purge_versions) {
+        summary["versions_to_delete"] = s.versions_to_delete;
+        summary["version_bytes_to_delete"] = s.version_bytes_to_delete;
+    }
     return json{{"bucket", plan.bucket},
                 {"root", plan.root},
                 {"dry_run", dry_run},
+                {"versioning", plan.versioning},
+                {"purge_versions", plan.purge_versions},
                 {"policy", policy},
                 {"deployments", deployments},
-                {"summary",
-                 {{"deployments", s.deployments},
-                  {"keep", s.keep},
-                  {"delete", s.remove},
-                  {"objects_to_delete", s.objects_to_delete},
-                  {"bytes_to_delete", s.bytes_to_delete}}}};
+                {"ghosts", ghosts},
+                {"summary", summary}};
 }
 
 }  // namespace cli

@@ -18,6 +18,14 @@ void print_result_text(std::ostream& out, const retention::ExecutionResult& resu
         << stats.delete_requests << " delete requests"
         << (stats.retries > 0 ? ", " + std::to_string(stats.retries) + " retries" : std::string())
         << ")\n";
+    if (result.versions_deleted + result.delete_markers_deleted > 0) {
+        out << "Purged: " << thousands(result.versions_deleted) << " versions, "
+            << thousands(result.delete_markers_deleted) << " delete markers"
+            << (result.ghosts_purged > 0
+                    ? ", " + thousands(result.ghosts_purged) + " ghost folders emptied"
+                    : std::string())
+            << "\n";
+    }
     if (result.interrupted) {
         out << "Not deleted: " << thousands(result.objects_not_attempted)
             << " objects were never sent after the stop request\n";
@@ -38,7 +46,9 @@ nlohmann::ordered_json result_to_json(const retention::ExecutionResult& result,
     using json = nlohmann::ordered_json;
     json failed = json::array();
     for (const auto& f : result.failed) {
-        failed.push_back({{"key", f.key}, {"code", f.code}, {"message", f.message}});
+        json entry{{"key", f.key}, {"code", f.code}, {"message", f.message}};
+        if (!f.version_id.empty()) entry["version_id"] = f.version_id;
+        failed.push_back(std::move(entry));
     }
     json appeared = json::array();
     for (const auto& a : result.appeared) {
@@ -47,6 +57,9 @@ nlohmann::ordered_json result_to_json(const retention::ExecutionResult& result,
     json out{{"deployments_deleted", result.deployments_deleted},
              {"objects_deleted", result.objects_deleted},
              {"bytes_freed", result.bytes_freed},
+             {"versions_deleted", result.versions_deleted},
+             {"delete_markers_deleted", result.delete_markers_deleted},
+             {"ghosts_purged", result.ghosts_purged},
              {"failed", failed},
              {"appeared", appeared},
              {"requests",

@@ -217,11 +217,13 @@ int run_cleanup(const Options& options) {
         s3::Client client(std::get<s3::ClientConfig>(config), transports);
         if (options.debug) client.on_notice = print_debug;
         client.retry.policy.max_attempts = options.max_attempts;
+        client.bypass_governance_retention = options.bypass_governance_retention;
         client.retry.stop_requested = [] { return stop_signal() != 0; };
         Progress progress(std::cerr,
                           !options.quiet && !options.no_progress && stderr_is_terminal());
         retention::BuildOptions build;
         build.concurrency = options.concurrency;
+        build.purge_versions = options.purge_versions;
         build.on_listed = [&progress](std::uint64_t deployments, std::uint64_t objects) {
             progress.listing(deployments, objects);
         };
@@ -229,14 +231,21 @@ int run_cleanup(const Options& options) {
                                           policy_for(options), build);
         progress.finish();
         const bool json = options.output == OutputFormat::kJson;
+        if (plan.versioned() && !plan.purge_versions && plan.summary.remove > 0) {
+            warn(options, "bucket versioning is " + plan.versioning +
+                              ": deleting only adds delete markers, and every old version "
+                              "still costs storage until purged (--purge-versions) or "
+                              "expired by a lifecycle rule");
+        }
+        const bool deletes = plan.deletes_anything();
         // JSON is one document: with a deletion it comes at the end, plan and result together.
-        if (json && (options.dry_run || plan.summary.remove == 0)) {
+        if (json && (options.dry_run || !deletes)) {
             print_json(plan_to_json(plan, options.dry_run));
         } else if (!json && !options.quiet) {
             print_plan_text(std::cout, plan);
             std::cout.flush();
         }
-        if (options.dry_run || plan.summary.remove == 0) return kExitOk;
+        if (options.dry_run || !deletes) return kExitOk;
         if (stop_signal() != 0) return stopped_before_deleting();
 
         switch (ask_consent(options, plan)) {

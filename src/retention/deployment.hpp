@@ -22,6 +22,12 @@ struct Deployment {
     // False while only the folder is known: with --sort-by name and no age
     // cutoff the plan needs no object listing of the deployments it keeps.
     bool listed = true;
+    // With --purge-versions on a versioned bucket: every version and delete
+    // marker under prefix (contents then holds them, by version id).
+    bool versions_listed = false;
+    std::uint64_t versions = 0;  // versions, current ones included
+    std::uint64_t delete_markers = 0;
+    std::uint64_t version_bytes = 0;
     // Every object found under prefix, in listing order. Deletion sends
     // exactly these, so nothing that was not listed and planned can be deleted.
     ObjectList contents;

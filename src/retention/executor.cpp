@@ -17,6 +17,9 @@ std::vector<const Deployment*> doomed_deployments(const Plan& plan) {
     for (const auto& decision : plan.decisions) {
         if (decision.action == Action::kDelete) out.push_back(&decision.deployment);
     }
+    if (plan.purge_versions) {
+        for (const auto& ghost : plan.ghosts) out.push_back(&ghost);
+    }
     return out;
 }
 
@@ -28,7 +31,7 @@ void check_plan_safety(const Plan& plan) {
             throw PlanSafetyError("deployment '" + dep->name + "' has prefix '" + dep->prefix +
                                   "', expected '" + expected + "'");
         }
-        if (!dep->listed) {
+        if (!dep->listed && !dep->versions_listed) {
             throw PlanSafetyError("deployment '" + dep->name +
                                   "' is to be deleted but was never "
                                   "listed");
@@ -129,45 +132,50 @@ private:
         }
     }
 
-    std::string key_of(const ObjectId& id) const {
-        return std::string(cursor_.deployment(id).contents.key(id.index));
+    s3::ObjectIdentifier identifier_of(const ObjectId& id) const {
+        const ObjectList& list = cursor_.deployment(id).contents;
+        return {std::string(list.key(id.index)), std::string(list.version_id(id.index))};
     }
 
     void delete_one(const ObjectId& id) {
-        const std::string key = key_of(id);
+        const auto object = identifier_of(id);
         try {
-            client_.delete_object(key);
+            client_.delete_object(object.key, object.version_id);
             finish(id, nullptr);
         } catch (const s3::S3Error& error) {
             if (error.kind == s3::ErrorKind::kCancelled) return not_attempted(1);
-            FailedKey failure{key, error.code, error.what()};
+            FailedKey failure{object.key, error.code, error.what(), object.version_id};
             finish(id, &failure);
         }
     }
 
     void delete_batch(std::vector<ObjectId> pending) {
         for (int attempt = 1; !pending.empty(); ++attempt) {
-            std::vector<std::string> keys;
-            keys.reserve(pending.size());
-            for (const auto& id : pending) keys.push_back(key_of(id));
+            std::vector<s3::ObjectIdentifier> objects;
+            objects.reserve(pending.size());
+            for (const auto& id : pending) objects.push_back(identifier_of(id));
             s3::DeleteResult answer;
             try {
-                answer = client_.delete_objects(keys, attempt > 1);
+                answer = client_.delete_objects_by_id(objects, attempt > 1);
             } catch (const s3::S3Error& error) {
                 if (error.kind == s3::ErrorKind::kCancelled) return not_attempted(pending.size());
                 for (std::size_t i = 0; i < pending.size(); ++i) {
-                    FailedKey failure{keys[i], error.code, error.what()};
+                    FailedKey failure{objects[i].key, error.code, error.what(),
+                                      objects[i].version_id};
                     finish(pending[i], &failure);
                 }
                 return;
             }
             // A 200 answer can still carry a per-key <Error>: each is about that
-            // key alone. Transient ones go again; the rest are failures.
-            std::unordered_map<std::string_view, const s3::DeleteFailure*> errors;
-            for (const auto& error : answer.errors) errors[error.key] = &error;
+            // key (and version) alone. Transient ones go again; the rest fail.
+            std::map<std::pair<std::string_view, std::string_view>, const s3::DeleteFailure*>
+                errors;
+            for (const auto& error : answer.errors) {
+                errors[{error.key, error.version_id}] = &error;
+            }
             std::vector<ObjectId> again;
             for (std::size_t i = 0; i < pending.size(); ++i) {
-                auto it = errors.find(keys[i]);
+                auto it = errors.find({objects[i].key, objects[i].version_id});
                 if (it == errors.end()) {
                     finish(pending[i], nullptr);
                     continue;
@@ -176,7 +184,8 @@ private:
                 if (client_.retry.policy.should_retry(s3::classify(error.code, 200), attempt)) {
                     again.push_back(pending[i]);
                 } else {
-                    FailedKey failure{keys[i], error.code, error.message};
+                    FailedKey failure{objects[i].key, error.code, error.message,
+                                      objects[i].version_id};
                     finish(pending[i], &failure);
                 }
             }
@@ -211,6 +220,10 @@ private:
             } else {
                 ++result_.objects_deleted;
                 result_.bytes_freed += dep.contents.object_size(id.index);
+                if (dep.contents.has_versions()) {
+                    ++(dep.contents.is_delete_marker(id.index) ? result_.delete_markers_deleted
+                                                               : result_.versions_deleted);
+                }
             }
             if (state.remaining != 0 || state.any_failed) return;
         }
@@ -221,12 +234,17 @@ private:
     // written during the run (an upload racing us): leave it, and say so.
     void recheck(const Deployment& dep) {
         try {
-            auto page = client_.list_objects_v2(dep.prefix, "", "", 1);
+            // After a purge, any version at all is new; otherwise any current object.
+            const std::size_t found =
+                dep.contents.has_versions()
+                    ? client_.list_object_versions(dep.prefix, "", "", "", 1).entries.size()
+                    : client_.list_objects_v2(dep.prefix, "", "", 1).objects.size();
             std::lock_guard lock(mutex_);
-            if (page.objects.empty()) {
-                ++result_.deployments_deleted;
+            const bool ghost = !dep.listed;
+            if (found == 0) {
+                ++(ghost ? result_.ghosts_purged : result_.deployments_deleted);
             } else {
-                result_.appeared.push_back({dep.name, page.objects.size()});
+                result_.appeared.push_back({dep.name, found});
             }
         } catch (const s3::S3Error& error) {
             std::lock_guard lock(mutex_);

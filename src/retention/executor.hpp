@@ -26,6 +26,7 @@ struct FailedKey {
     std::string key;
     std::string code;
     std::string message;
+    std::string version_id;  // empty: the current object
 };
 
 struct AppearedObjects {
@@ -38,6 +39,10 @@ struct ExecutionResult {
     std::uint64_t objects_deleted = 0;
     std::uint64_t bytes_freed = 0;
     std::uint64_t objects_not_attempted = 0;  // left when a stop was requested
+    // With --purge-versions: removed by version id (current versions included).
+    std::uint64_t versions_deleted = 0;
+    std::uint64_t delete_markers_deleted = 0;
+    std::uint64_t ghosts_purged = 0;
     std::vector<FailedKey> failed;
     std::vector<AppearedObjects> appeared;
     std::vector<std::string> warnings;  // e.g. a re-check that could not be made
@@ -86,7 +91,8 @@ private:
     std::uint64_t handed_out_ = 0;
 };
 
-// The doomed deployments of a plan, in plan order.
+// The doomed deployments of a plan, in plan order; with --purge-versions the
+// ghosts follow.
 std::vector<const Deployment*> doomed_deployments(const Plan& plan);
 
 // What happened to one key (or one version of it): for the audit log.

@@ -54,6 +54,61 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
     deployment.listed = true;
 }
 
+void list_versions(s3::Client& client, Deployment& deployment) {
+    const std::string& prefix = deployment.prefix;
+    deployment.contents.release();
+    deployment.versions = 0;
+    deployment.delete_markers = 0;
+    deployment.version_bytes = 0;
+    std::string key_marker;
+    std::string version_marker;
+    for (;;) {
+        auto page = client.list_object_versions(prefix, "", key_marker, version_marker);
+        for (const auto& entry : page.entries) {
+            if (entry.key.compare(0, prefix.size(), prefix) != 0) {
+                throw s3::S3Error(s3::ErrorKind::kBadResponse, 200, "",
+                                  "version listing of '" + prefix + "' returned key '" + entry.key +
+                                      "' outside it",
+                                  "", "GET s3://" + client.config().bucket + "/?versions");
+            }
+            deployment.contents.add_version(entry.key, entry.size, entry.version_id,
+                                            entry.is_delete_marker);
+            if (entry.is_delete_marker) {
+                ++deployment.delete_markers;
+            } else {
+                ++deployment.versions;
+                deployment.version_bytes += entry.size;
+            }
+        }
+        if (!page.is_truncated) break;
+        key_marker = page.next_key_marker;
+        version_marker = page.next_version_id_marker;
+    }
+    deployment.contents.shrink_to_fit();
+    deployment.versions_listed = true;
+}
+
+std::vector<std::string> list_version_folders(s3::Client& client, const std::string& root) {
+    std::vector<std::string> names;
+    std::string key_marker;
+    std::string version_marker;
+    for (;;) {
+        auto page = client.list_object_versions(root, "/", key_marker, version_marker);
+        for (const auto& prefix : page.common_prefixes) {
+            if (prefix.size() <= root.size() + 1 || prefix.compare(0, root.size(), root) != 0 ||
+                prefix.back() != '/') {
+                continue;
+            }
+            std::string name = prefix.substr(root.size(), prefix.size() - root.size() - 1);
+            if (name.find('/') == std::string::npos) names.push_back(std::move(name));
+        }
+        if (!page.is_truncated) break;
+        key_marker = page.next_key_marker;
+        version_marker = page.next_version_id_marker;
+    }
+    return names;
+}
+
 bool has_objects(s3::Client& client, const Deployment& deployment) {
     return !client.list_objects_v2(deployment.prefix, "", "", 1).objects.empty();
 }

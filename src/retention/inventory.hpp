@@ -23,6 +23,13 @@ Folders list_folders(s3::Client& client, const std::string& root);
 // A folder whose listing comes back empty has no current objects.
 void list_deployment(s3::Client& client, Deployment& deployment);
 
+// Lists every version and delete marker under deployment.prefix into its
+// contents (by version id) and its version counts.
+void list_versions(s3::Client& client, Deployment& deployment);
+
+// The folders directly under root that hold any version or delete marker.
+std::vector<std::string> list_version_folders(s3::Client& client, const std::string& root);
+
 // Whether anything at all is under deployment.prefix: one max-keys=1 request.
 bool has_objects(s3::Client& client, const Deployment& deployment);
 

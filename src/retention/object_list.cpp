@@ -1,11 +1,42 @@
 #include "retention/object_list.hpp"
 
+#include <stdexcept>
+
 namespace retention {
 
 void ObjectList::add(std::string_view key, std::uint64_t size) {
+    if (!version_ends_.empty()) {
+        throw std::logic_error("ObjectList: a current object added to a list of versions");
+    }
+    append(key, size);
+}
+
+void ObjectList::append(std::string_view key, std::uint64_t size) {
     keys_.append(key);
     ends_.push_back(keys_.size());
     sizes_.push_back(size);
+}
+
+void ObjectList::add_version(std::string_view key, std::uint64_t size, std::string_view version_id,
+                             bool delete_marker) {
+    // A list holds either current objects or versions, never both.
+    if (version_ends_.size() != sizes_.size()) {
+        throw std::logic_error("ObjectList: versions added to a list of current objects");
+    }
+    append(key, size);
+    version_ids_.append(version_id);
+    version_ends_.push_back(version_ids_.size());
+    delete_markers_.push_back(delete_marker);
+}
+
+std::string_view ObjectList::version_id(std::size_t index) const {
+    if (version_ends_.empty()) return {};
+    const std::uint64_t begin = index == 0 ? 0 : version_ends_[index - 1];
+    return std::string_view(version_ids_).substr(begin, version_ends_[index] - begin);
+}
+
+bool ObjectList::is_delete_marker(std::size_t index) const {
+    return !delete_markers_.empty() && delete_markers_[index];
 }
 
 std::string_view ObjectList::key(std::size_t index) const {
@@ -17,12 +48,18 @@ void ObjectList::shrink_to_fit() {
     keys_.shrink_to_fit();
     ends_.shrink_to_fit();
     sizes_.shrink_to_fit();
+    version_ids_.shrink_to_fit();
+    version_ends_.shrink_to_fit();
+    delete_markers_.shrink_to_fit();
 }
 
 void ObjectList::release() {
     std::string().swap(keys_);
     std::vector<std::uint64_t>().swap(ends_);
     std::vector<std::uint64_t>().swap(sizes_);
+    std::string().swap(version_ids_);
+    std::vector<std::uint64_t>().swap(version_ends_);
+    std::vector<bool>().swap(delete_markers_);
 }
 
 }  // namespace retention

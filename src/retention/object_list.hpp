@@ -13,19 +13,32 @@ namespace retention {
 class ObjectList {
 public:
     void add(std::string_view key, std::uint64_t size);
+    // A version (or delete marker) of key, to be deleted by its id.
+    void add_version(std::string_view key, std::uint64_t size, std::string_view version_id,
+                     bool delete_marker);
     [[nodiscard]] std::size_t size() const { return sizes_.size(); }
     [[nodiscard]] bool empty() const { return sizes_.empty(); }
     [[nodiscard]] std::string_view key(std::size_t index) const;
     [[nodiscard]] std::uint64_t object_size(std::size_t index) const { return sizes_[index]; }
+    // Empty for a current object (no version id stored).
+    [[nodiscard]] std::string_view version_id(std::size_t index) const;
+    [[nodiscard]] bool is_delete_marker(std::size_t index) const;
+    [[nodiscard]] bool has_versions() const { return !version_ends_.empty(); }
     // Gives back spare capacity once the listing is complete.
     void shrink_to_fit();
     // Drops every entry and its memory (kept deployments need none after planning).
     void release();
 
 private:
+    void append(std::string_view key, std::uint64_t size);
+
     std::string keys_;
     std::vector<std::uint64_t> ends_;  // end offset of each key in keys_
     std::vector<std::uint64_t> sizes_;
+    // Only for lists of versions: ids back to back, and which are delete markers.
+    std::string version_ids_;
+    std::vector<std::uint64_t> version_ends_;
+    std::vector<bool> delete_markers_;
 };
 
 }  // namespace retention

@@ -22,12 +22,19 @@ struct Decision {
     Reason reason = Reason::kNewest;
 };
 
+// Versioning status as GetBucketVersioning says it.
+inline constexpr const char* kVersioningDisabled = "Disabled";
+
 struct PlanSummary {
     std::uint64_t deployments = 0;
     std::uint64_t keep = 0;
     std::uint64_t remove = 0;
     std::uint64_t objects_to_delete = 0;
     std::uint64_t bytes_to_delete = 0;
+    // With --purge-versions: what is removed by version id (doomed deployments
+    // and ghosts), and its bytes.
+    std::uint64_t versions_to_delete = 0;
+    std::uint64_t version_bytes_to_delete = 0;
 };
 
 struct Plan {
@@ -36,6 +43,17 @@ struct Plan {
     Policy policy;
     std::vector<Decision> decisions;  // newest first in the policy's order
     PlanSummary summary;
+    std::string versioning = kVersioningDisabled;  // Enabled | Suspended | Disabled
+    bool purge_versions = false;
+    // Folders with versions but no current object: not deployments. Listed
+    // with their versions; purged with --purge-versions.
+    std::vector<Deployment> ghosts;
+
+    [[nodiscard]] bool versioned() const { return versioning != kVersioningDisabled; }
+    // Whether carrying out the plan deletes anything at all.
+    [[nodiscard]] bool deletes_anything() const {
+        return summary.remove > 0 || (purge_versions && !ghosts.empty());
+    }
 };
 
 }  // namespace retention

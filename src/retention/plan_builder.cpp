@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 
 #include "retention/inventory.hpp"
 #include "retention/planner.hpp"
@@ -97,10 +98,48 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
     return make_plan(bucket, root, std::move(final_set), policy);
 }
 
+// Versioned buckets: finds the ghosts (folders with versions but no current
+// object), and with --purge-versions lists the versions of everything doomed.
+void add_versions(s3::Client& client, const std::string& root, Plan& plan,
+                  const BuildOptions& options) {
+    std::set<std::string> deployments;
+    for (const auto& decision : plan.decisions) deployments.insert(decision.deployment.name);
+    for (auto& name : list_version_folders(client, root)) {
+        if (deployments.count(name) != 0) continue;
+        Deployment ghost;
+        ghost.listed = false;  // no current object: nothing to list there
+        ghost.prefix = root + name + "/";
+        ghost.name = std::move(name);
+        plan.ghosts.push_back(std::move(ghost));
+    }
+    std::vector<Deployment*> to_list;
+    for (auto& ghost : plan.ghosts) to_list.push_back(&ghost);
+    if (options.purge_versions) {
+        for (auto& decision : plan.decisions) {
+            if (decision.action == Action::kDelete) to_list.push_back(&decision.deployment);
+        }
+    }
+    for_each_parallel(to_list.size(), options.concurrency,
+                      [&](std::size_t k) { list_versions(client, *to_list[k]); });
+    std::erase_if(plan.ghosts,
+                  [](const Deployment& g) { return g.versions + g.delete_markers == 0; });
+    if (!options.purge_versions) {
+        // Only shown: keep no version ids for what will not be deleted.
+        for (auto& ghost : plan.ghosts) ghost.contents.release();
+        return;
+    }
+    plan.purge_versions = true;
+    for (const auto* d : to_list) {
+        plan.summary.versions_to_delete += d->versions + d->delete_markers;
+        plan.summary.version_bytes_to_delete += d->version_bytes;
+    }
+}
+
 }  // namespace
 
 Plan build_plan(s3::Client& client, const std::string& bucket, const std::string& root,
                 const Policy& policy, const BuildOptions& options) {
+    const std::string versioning = client.get_bucket_versioning();
     Folders folders = list_folders(client, root);
     Plan plan;
     if (names_suffice(policy)) {
@@ -116,6 +155,8 @@ Plan build_plan(s3::Client& client, const std::string& bucket, const std::string
         plan = make_plan(bucket, root, std::move(deployments), policy);
     }
     release_kept(plan);
+    plan.versioning = versioning;
+    if (plan.versioned()) add_versions(client, root, plan, options);
     return plan;
 }
 

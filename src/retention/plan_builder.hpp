@@ -14,6 +14,9 @@ namespace retention {
 
 struct BuildOptions {
     int concurrency = 1;
+    // On a versioned bucket, plan to delete every version and delete marker
+    // of the doomed deployments and of the ghosts.
+    bool purge_versions = false;
     // Told, one call at a time, how many deployments and objects have been
     // listed so far (progress display).
     std::function<void(std::uint64_t deployments, std::uint64_t objects)> on_listed =

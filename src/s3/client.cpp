@@ -228,16 +228,69 @@ ListPage Client::list_objects_v2(const std::string& prefix, const std::string& d
         label);
 }
 
+VersionPage Client::list_object_versions(const std::string& prefix, const std::string& delimiter,
+                                         const std::string& key_marker,
+                                         const std::string& version_id_marker, int max_keys) {
+    std::vector<std::pair<std::string, std::string>> query{{"versions", ""},
+                                                           {"encoding-type", "url"}};
+    if (!prefix.empty()) query.emplace_back("prefix", prefix);
+    if (!delimiter.empty()) query.emplace_back("delimiter", delimiter);
+    if (!key_marker.empty()) query.emplace_back("key-marker", key_marker);
+    if (!version_id_marker.empty()) query.emplace_back("version-id-marker", version_id_marker);
+    query.emplace_back("max-keys", std::to_string(max_keys));
+    const std::string query_string = query_string_of(query);
+    const std::string label = request_label("GET", config_.bucket, "", query_string);
+    ++counts_.list;
+    return with_retries<VersionPage>(
+        [&](int n) {
+            auto response = attempt(n, "GET", "", query_string, "", {}, label);
+            try {
+                return parse_list_object_versions(response.body);
+            } catch (const XmlParseError& error) {
+                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
+                              response.header("x-amz-request-id"), label);
+            }
+        },
+        label);
+}
+
+std::string Client::get_bucket_versioning() {
+    const std::string label = request_label("GET", config_.bucket, "", "versioning");
+    ++counts_.other;
+    return with_retries<std::string>(
+        [&](int n) {
+            auto response = attempt(n, "GET", "", "versioning=", "", {}, label);
+            try {
+                return parse_versioning_status(response.body);
+            } catch (const XmlParseError& error) {
+                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
+                              response.header("x-amz-request-id"), label);
+            }
+        },
+        label);
+}
+
 DeleteResult Client::delete_objects(const std::vector<std::string>& keys, bool resend) {
-    const std::string body = render_delete_objects(keys, true);
+    std::vector<ObjectIdentifier> objects;
+    objects.reserve(keys.size());
+    for (const auto& key : keys) objects.push_back({key, ""});
+    return delete_objects_by_id(objects, resend);
+}
+
+DeleteResult Client::delete_objects_by_id(const std::vector<ObjectIdentifier>& objects,
+                                          bool resend) {
+    const std::string body = render_delete_objects_by_id(objects, true);
     // Content-MD5 rather than the newer CRC32 checksum headers: every
     // S3-compatible store accepts it, and S3 requires one of them here.
-    const std::vector<std::pair<std::string, std::string>> headers{
+    std::vector<std::pair<std::string, std::string>> headers{
         {"content-md5", crypto::md5_base64(body)},
         {"content-type", "application/xml"},
     };
+    if (bypass_governance_retention) {
+        headers.emplace_back("x-amz-bypass-governance-retention", "true");
+    }
     const std::string label = request_label("POST", config_.bucket, "", "delete") + " (" +
-                              std::to_string(keys.size()) + " keys)";
+                              std::to_string(objects.size()) + " keys)";
     ++(resend ? counts_.retries : counts_.del);
     return with_retries<DeleteResult>(
         [&](int n) {
@@ -252,12 +305,18 @@ DeleteResult Client::delete_objects(const std::vector<std::string>& keys, bool r
         label);
 }
 
-void Client::delete_object(const std::string& key) {
-    const std::string label = request_label("DELETE", config_.bucket, key, "");
+void Client::delete_object(const std::string& key, const std::string& version_id) {
+    const std::string query_string =
+        version_id.empty() ? std::string() : "versionId=" + sigv4::uri_encode(version_id, true);
+    const std::string label = request_label("DELETE", config_.bucket, key, query_string);
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (bypass_governance_retention) {
+        headers.emplace_back("x-amz-bypass-governance-retention", "true");
+    }
     ++counts_.del;
     with_retries<bool>(
         [&](int n) {
-            attempt(n, "DELETE", key, "", "", {}, label);
+            attempt(n, "DELETE", key, query_string, "", headers, label);
             return true;
         },
         label);

@@ -78,10 +78,26 @@ public:
                              const std::string& continuation_token,
                              int max_keys = kListPageMaxKeys);
 
+    // One ListObjectVersions page (versions and delete markers), with
+    // encoding-type=url. Pages continue from (key_marker, version_id_marker).
+    VersionPage list_object_versions(const std::string& prefix, const std::string& delimiter,
+                                     const std::string& key_marker,
+                                     const std::string& version_id_marker,
+                                     int max_keys = kListPageMaxKeys);
+    // "Enabled", "Suspended" or "Disabled".
+    std::string get_bucket_versioning();
+
     // DeleteObjects in Quiet mode: only failures come back. A resend of keys
-    // that failed with a retryable per-key error counts as a retry.
+    // that failed with a retryable per-key error counts as a retry. With a
+    // version id, that version is removed for good.
     DeleteResult delete_objects(const std::vector<std::string>& keys, bool resend = false);
-    void delete_object(const std::string& key);
+    DeleteResult delete_objects_by_id(const std::vector<ObjectIdentifier>& objects,
+                                      bool resend = false);
+    void delete_object(const std::string& key, const std::string& version_id = "");
+
+    // Sends x-amz-bypass-governance-retention: true with deletions, so versions
+    // under Object Lock governance retention can go (--bypass-governance-retention).
+    bool bypass_governance_retention = false;
 
     const ClientConfig& config() const { return config_; }
     // The region requests are signed for: the configured one until S3 names

@@ -85,6 +85,55 @@ ListPage parse_list_objects_v2(std::string_view xml) {
     return page;
 }
 
+VersionPage parse_list_object_versions(std::string_view xml) {
+    auto doc = load(xml, "ListObjectVersions");
+    auto root = doc.child("ListVersionsResult");
+    if (!root) throw XmlParseError{"ListObjectVersions: no ListVersionsResult element"};
+    const bool encoded = std::string_view(root.child_value("EncodingType")) == "url";
+    auto text = [encoded](const char* raw) { return encoded ? url_decode(raw) : std::string(raw); };
+    VersionPage page;
+    page.is_truncated = std::string_view(root.child_value("IsTruncated")) == "true";
+    page.next_key_marker = text(root.child_value("NextKeyMarker"));
+    page.next_version_id_marker = root.child_value("NextVersionIdMarker");
+    // Versions and delete markers interleave in key order; keep that order.
+    for (auto node : root.children()) {
+        const std::string_view name = node.name();
+        if (name != "Version" && name != "DeleteMarker") continue;
+        VersionEntry entry;
+        entry.key = text(node.child_value("Key"));
+        entry.version_id = node.child_value("VersionId");
+        entry.is_delete_marker = name == "DeleteMarker";
+        entry.is_latest = std::string_view(node.child_value("IsLatest")) == "true";
+        entry.last_modified = node.child_value("LastModified");
+        if (!entry.is_delete_marker) entry.size = parse_size(node.child_value("Size"));
+        page.entries.push_back(std::move(entry));
+    }
+    for (auto node : root.children("CommonPrefixes")) {
+        page.common_prefixes.push_back(text(node.child_value("Prefix")));
+    }
+    if (page.is_truncated && page.next_key_marker.empty()) {
+        throw XmlParseError{"ListObjectVersions: truncated page without NextKeyMarker"};
+    }
+    return page;
+}
+
+std::string parse_versioning_status(std::string_view xml) {
+    auto doc = load(xml, "GetBucketVersioning");
+    // S3 answers <VersioningConfiguration>; some compatible stores (moto) name
+    // the element after the operation. Either way the Status child is what counts.
+    auto root = doc.document_element();
+    const std::string_view name = root.name();
+    if (name != "VersioningConfiguration" && name != "GetBucketVersioningResponse") {
+        throw XmlParseError{"GetBucketVersioning: unexpected element <" + std::string(name) + ">"};
+    }
+    std::string status = root.child_value("Status");
+    if (status.empty()) return "Disabled";
+    if (status != "Enabled" && status != "Suspended") {
+        throw XmlParseError{"GetBucketVersioning: unknown Status '" + status + "'"};
+    }
+    return status;
+}
+
 std::optional<ErrorDocument> parse_error(std::string_view xml) {
     pugi::xml_document doc;
     if (!doc.load_buffer(xml.data(), xml.size())) return std::nullopt;
@@ -131,7 +180,7 @@ bool xml_can_carry(std::string_view key) {
     return true;
 }
 
-std::string render_delete_objects(const std::vector<std::string>& keys, bool quiet) {
+std::string render_delete_objects_by_id(const std::vector<ObjectIdentifier>& objects, bool quiet) {
     pugi::xml_document doc;
     auto decl = doc.append_child(pugi::node_declaration);
     decl.append_attribute("version") = "1.0";
@@ -139,12 +188,23 @@ std::string render_delete_objects(const std::vector<std::string>& keys, bool qui
     auto root = doc.append_child("Delete");
     root.append_attribute("xmlns") = "http://s3.amazonaws.com/doc/2006-03-01/";
     if (quiet) root.append_child("Quiet").text().set("true");
-    for (const auto& key : keys) {
-        root.append_child("Object").append_child("Key").text().set(key.c_str());
+    for (const auto& object : objects) {
+        auto node = root.append_child("Object");
+        node.append_child("Key").text().set(object.key.c_str());
+        if (!object.version_id.empty()) {
+            node.append_child("VersionId").text().set(object.version_id.c_str());
+        }
     }
     std::ostringstream out;
     doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
     return out.str();
+}
+
+std::string render_delete_objects(const std::vector<std::string>& keys, bool quiet) {
+    std::vector<ObjectIdentifier> objects;
+    objects.reserve(keys.size());
+    for (const auto& key : keys) objects.push_back({key, ""});
+    return render_delete_objects_by_id(objects, quiet);
 }
 
 }  // namespace s3

@@ -24,6 +24,30 @@ struct ListPage {
     std::string next_continuation_token;
 };
 
+// One entry of ListObjectVersions: a version or a delete marker.
+struct VersionEntry {
+    std::string key;         // decoded
+    std::string version_id;  // "null" for objects written while versioning was off or suspended
+    bool is_delete_marker = false;
+    bool is_latest = false;
+    std::string last_modified;
+    std::uint64_t size = 0;  // delete markers have none
+};
+
+struct VersionPage {
+    std::vector<VersionEntry> entries;  // versions and delete markers, in key order
+    std::vector<std::string> common_prefixes;
+    bool is_truncated = false;
+    std::string next_key_marker;  // decoded
+    std::string next_version_id_marker;
+};
+
+// A key to delete, and which version of it (empty: the current object).
+struct ObjectIdentifier {
+    std::string key;
+    std::string version_id;
+};
+
 struct ErrorDocument {
     std::string code;
     std::string message;
@@ -55,6 +79,9 @@ struct XmlParseError {
 std::string url_decode(std::string_view text);
 
 ListPage parse_list_objects_v2(std::string_view xml);
+VersionPage parse_list_object_versions(std::string_view xml);
+// "Enabled", "Suspended", or "Disabled" for a bucket that never had versioning.
+std::string parse_versioning_status(std::string_view xml);
 std::optional<ErrorDocument> parse_error(std::string_view xml);
 DeleteResult parse_delete_result(std::string_view xml);
 
@@ -63,5 +90,6 @@ DeleteResult parse_delete_result(std::string_view xml);
 // must be deleted one by one outside XML.
 bool xml_can_carry(std::string_view key);
 std::string render_delete_objects(const std::vector<std::string>& keys, bool quiet);
+std::string render_delete_objects_by_id(const std::vector<ObjectIdentifier>& objects, bool quiet);
 
 }  // namespace s3

@@ -168,15 +168,17 @@ std::vector<std::string> keys_of(const nlohmann::ordered_json& object) {
 
 TEST(PlanOutputJson, FieldNamesAndOrder) {
     const auto json = cli::plan_to_json(sample_plan(), true);
-    EXPECT_EQ(keys_of(json), (std::vector<std::string>{"bucket", "root", "dry_run", "policy",
-                                                       "deployments", "summary"}));
+    EXPECT_EQ(keys_of(json),
+              (std::vector<std::string>{"bucket", "root", "dry_run", "versioning", "purge_versions",
+                                        "policy", "deployments", "ghosts", "summary"}));
     EXPECT_EQ(keys_of(json["policy"]),
               (std::vector<std::string>{"keep", "cutoff", "protect", "sort_by"}));
     ASSERT_TRUE(json["deployments"].is_array());
     ASSERT_EQ(json["deployments"].size(), 4u);
     for (const auto& d : json["deployments"]) {
         EXPECT_EQ(keys_of(d), (std::vector<std::string>{"name", "prefix", "objects", "bytes",
-                                                        "newest", "oldest", "action", "reason"}));
+                                                        "newest", "oldest", "versions",
+                                                        "version_bytes", "action", "reason"}));
     }
     EXPECT_EQ(keys_of(json["summary"]),
               (std::vector<std::string>{"deployments", "keep", "delete", "objects_to_delete",
