@@ -90,7 +90,40 @@ std::optional<s3::TimePoint> Options::cutoff(s3::TimePoint now) const {
     return std::nullopt;
 }
 
+// An option whose value is missing takes the next word: `--protect --dry-run`
+// would make "--dry-run" a glob, and the run a deletion. A value that looks
+// like one of our flags is refused.
+std::optional<UsageError> swallowed_flag(const RawOptions& raw) {
+    auto looks_like_flag = [](const std::string& value) {
+        return value.rfind("--", 0) == 0 || value == "-k" || value == "-y" || value == "-q" ||
+               value == "-h";
+    };
+    auto refuse = [](const char* flag, const std::string& value) {
+        return UsageError{std::string(flag) + " needs a value, got the flag '" + value + "'"};
+    };
+    const std::vector<std::pair<const char*, const std::optional<std::string>*>> optional_values{
+        {"--older-than", &raw.older_than},     {"--before", &raw.before},
+        {"--endpoint-url", &raw.endpoint_url}, {"--region", &raw.region},
+        {"--profile", &raw.profile},           {"--addressing-style", &raw.addressing_style},
+        {"--max-attempts", &raw.max_attempts}, {"--timeout", &raw.timeout},
+        {"--concurrency", &raw.concurrency},   {"--log-file", &raw.log_file},
+    };
+    for (const auto& [flag, value] : optional_values) {
+        if (*value && looks_like_flag(**value)) return refuse(flag, **value);
+    }
+    const std::vector<std::pair<const char*, const std::string*>> values{
+        {"--keep", &raw.keep}, {"--sort-by", &raw.sort_by}, {"--output", &raw.output}};
+    for (const auto& [flag, value] : values) {
+        if (looks_like_flag(*value)) return refuse(flag, *value);
+    }
+    for (const auto& glob : raw.protect) {
+        if (looks_like_flag(glob)) return refuse("--protect", glob);
+    }
+    return std::nullopt;
+}
+
 std::variant<Options, UsageError> validate(const RawOptions& raw) {
+    if (auto error = swallowed_flag(raw)) return *error;
     Options options;
     auto url = parse_s3_url(raw.url);
     if (auto* error = std::get_if<UsageError>(&url)) return *error;
@@ -154,6 +187,9 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     };
     if (auto e = non_empty(raw.endpoint_url, "--endpoint-url", options.endpoint_url)) return *e;
     if (auto e = non_empty(raw.region, "--region", options.region)) return *e;
+    if (auto problem = s3::region_name_problem(options.region); raw.region && !problem.empty()) {
+        return UsageError{"--region '" + options.region + "' " + problem};
+    }
     if (auto e = non_empty(raw.profile, "--profile", options.profile)) return *e;
     if (raw.addressing_style && !s3::parse_addressing_style(*raw.addressing_style)) {
         return UsageError{"--addressing-style must be auto, path or virtual, got '" +

@@ -117,9 +117,9 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         }
     }
     const auto& s = plan.summary;
-    out << "Summary: " << s.deployments << " deployments, keep " << s.keep << ", delete "
-        << s.remove << " (" << thousands(s.objects_to_delete) << " objects, "
-        << human_bytes(s.bytes_to_delete) << ")\n";
+    out << "Summary: " << s.deployments << (s.deployments == 1 ? " deployment" : " deployments")
+        << ", keep " << s.keep << ", delete " << s.remove << " (" << thousands(s.objects_to_delete)
+        << " objects, " << human_bytes(s.bytes_to_delete) << ")\n";
     if (plan.purge_versions) {
         out << "Purge: " << thousands(s.versions_to_delete)
             << " versions and delete markers by version id, "

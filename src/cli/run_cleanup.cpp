@@ -141,6 +141,7 @@ int delete_planned(const Options& options, const retention::Plan& plan, s3::Clie
         if (audit != nullptr) audit->flush();
         progress.deleting(so_far.objects_deleted + so_far.failed.size(), total);
     };
+    progress.deleting(0, total);  // the rate is measured from here
     retention::ExecutionResult result;
     try {
         result = retention::execute_plan(plan, client, hooks);
@@ -219,8 +220,8 @@ int run_cleanup(const Options& options) {
         client.retry.policy.max_attempts = options.max_attempts;
         client.bypass_governance_retention = options.bypass_governance_retention;
         client.retry.stop_requested = [] { return stop_signal() != 0; };
-        Progress progress(std::cerr,
-                          !options.quiet && !options.no_progress && stderr_is_terminal());
+        Progress progress(std::cerr, !options.quiet && !options.no_progress && !options.debug &&
+                                         stderr_is_terminal());
         retention::BuildOptions build;
         build.concurrency = options.concurrency;
         build.purge_versions = options.purge_versions;

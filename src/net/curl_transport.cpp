@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <mutex>
 
 namespace net {
@@ -45,6 +46,34 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
         response->headers[name] = std::string(value);
     }
     return size * count;
+}
+
+// curl's low-speed check averages over a window that the request body just
+// sent keeps above the limit, so a server that reads the body and then never
+// answers would be waited on far past --timeout. This watches for bytes
+// moving in either direction and aborts once none have for the stall time.
+struct StallWatch {
+    std::chrono::steady_clock::time_point last_progress;
+    curl_off_t last_down = -1;
+    curl_off_t last_up = -1;
+    std::chrono::seconds limit;
+    bool stalled = false;
+};
+
+int watch_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up) {
+    auto* watch = static_cast<StallWatch*>(user);
+    const auto now = std::chrono::steady_clock::now();
+    if (down != watch->last_down || up != watch->last_up) {
+        watch->last_down = down;
+        watch->last_up = up;
+        watch->last_progress = now;
+        return 0;
+    }
+    if (now - watch->last_progress > watch->limit) {
+        watch->stalled = true;
+        return 1;  // abort the transfer
+    }
+    return 0;
 }
 
 }  // namespace
@@ -91,6 +120,11 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, write_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, &response);
+    StallWatch watch{std::chrono::steady_clock::now(), -1, -1,
+                     std::chrono::seconds(impl_->options.stall_timeout_seconds), false};
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, watch_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &watch);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
 
     if (request.method == "GET") {
         curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
@@ -122,6 +156,12 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
 
     CURLcode code = curl_easy_perform(easy);
     curl_slist_free_all(headers);
+    if (code == CURLE_ABORTED_BY_CALLBACK && watch.stalled) {
+        throw TransportFailure{"timed out: no data for " +
+                               std::to_string(impl_->options.stall_timeout_seconds) +
+                               " s, transfer stalled (" + request.method + " " + request.scheme +
+                               "://" + request.host + ")"};
+    }
     if (code != CURLE_OK) {
         throw TransportFailure{std::string(curl_easy_strerror(code)) + " (" + request.method + " " +
                                request.scheme + "://" + request.host + ")"};

@@ -176,6 +176,9 @@ private:
             std::vector<ObjectId> again;
             for (std::size_t i = 0; i < pending.size(); ++i) {
                 auto it = errors.find({objects[i].key, objects[i].version_id});
+                // Some stores leave VersionId out of a per-key <Error>: then the
+                // key alone names it. An error must never be lost.
+                if (it == errors.end()) it = errors.find({objects[i].key, std::string_view()});
                 if (it == errors.end()) {
                     finish(pending[i], nullptr);
                     continue;

@@ -24,6 +24,8 @@ struct Decision {
 
 // Versioning status as GetBucketVersioning says it.
 inline constexpr const char* kVersioningDisabled = "Disabled";
+// GetBucketVersioning was denied (and --purge-versions not asked for).
+inline constexpr const char* kVersioningUnknown = "Unknown";
 
 struct PlanSummary {
     std::uint64_t deployments = 0;
@@ -49,7 +51,9 @@ struct Plan {
     // with their versions; purged with --purge-versions.
     std::vector<Deployment> ghosts;
 
-    [[nodiscard]] bool versioned() const { return versioning != kVersioningDisabled; }
+    [[nodiscard]] bool versioned() const {
+        return versioning != kVersioningDisabled && versioning != kVersioningUnknown;
+    }
     // Whether carrying out the plan deletes anything at all.
     [[nodiscard]] bool deletes_anything() const {
         return summary.remove > 0 || (purge_versions && !ghosts.empty());

@@ -139,7 +139,14 @@ void add_versions(s3::Client& client, const std::string& root, Plan& plan,
 
 Plan build_plan(s3::Client& client, const std::string& bucket, const std::string& root,
                 const Policy& policy, const BuildOptions& options) {
-    const std::string versioning = client.get_bucket_versioning();
+    // A role allowed only to list and delete (the minimal policy) may not read
+    // the versioning status; that only matters when versions are to be purged.
+    std::string versioning = kVersioningUnknown;
+    try {
+        versioning = client.get_bucket_versioning();
+    } catch (const s3::S3Error& error) {
+        if (error.kind != s3::ErrorKind::kAccessDenied || options.purge_versions) throw;
+    }
     Folders folders = list_folders(client, root);
     Plan plan;
     if (names_suffice(policy)) {

@@ -2,6 +2,21 @@
 
 namespace s3 {
 
+std::string region_name_problem(const std::string& region) {
+    // It becomes part of a host name (s3.REGION.amazonaws.com) and of the
+    // signature's scope: letters, digits, '-' and '_' only, so no value can
+    // steer a signed request to another host.
+    if (region.empty() || region.size() > kRegionNameMax) {
+        return "must be 1 to " + std::to_string(kRegionNameMax) + " characters";
+    }
+    for (char c : region) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) return "may hold only letters, digits, '-' and '_'";
+    }
+    return {};
+}
+
 std::optional<AddressingStyle> parse_addressing_style(const std::string& text) {
     if (text == "auto") return AddressingStyle::kAuto;
     if (text == "path") return AddressingStyle::kPath;
@@ -21,12 +36,26 @@ AwsSettings resolve_settings(const SettingsRequest& request, const EnvLookup& en
     }
 
     AwsSettings settings;
+    // Where the region came from, to name it when it is unusable.
+    std::string region_from = "--region";
     settings.region = request.region;
     if (settings.region.empty()) {
-        settings.region =
-            env_value(env, "AWS_REGION")
-                .value_or(env_value(env, "AWS_DEFAULT_REGION")
-                              .value_or(files.get(profile, "region").value_or(kDefaultRegion)));
+        const std::pair<const char*, std::optional<std::string>> sources[] = {
+            {"AWS_REGION", env_value(env, "AWS_REGION")},
+            {"AWS_DEFAULT_REGION", env_value(env, "AWS_DEFAULT_REGION")},
+        };
+        region_from = "region of profile " + profile;
+        settings.region = files.get(profile, "region").value_or(kDefaultRegion);
+        for (const auto& [name, value] : sources) {
+            if (value) {
+                region_from = name;
+                settings.region = *value;
+                break;
+            }
+        }
+    }
+    if (auto problem = region_name_problem(settings.region); !problem.empty()) {
+        throw ConfigError{region_from + " '" + settings.region + "' " + problem};
     }
 
     settings.endpoint_url = request.endpoint_url;

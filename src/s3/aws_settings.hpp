@@ -29,6 +29,10 @@ struct AwsSettings {
 
 inline constexpr const char* kDefaultRegion = "us-east-1";
 
+inline constexpr std::size_t kRegionNameMax = 64;
+// Empty when region can be used, else why not.
+std::string region_name_problem(const std::string& region);
+
 // nullopt for anything but auto, path, virtual.
 std::optional<AddressingStyle> parse_addressing_style(const std::string& text);
 

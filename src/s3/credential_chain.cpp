@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -290,21 +291,27 @@ std::shared_ptr<CredentialsProvider> Chain::from_instance_metadata(std::string& 
     if (!parsed) {
         throw ConfigError{"AWS_EC2_METADATA_SERVICE_ENDPOINT '" + url + "' is not an http(s) URL"};
     }
-    auto number = [&](const char* name, double fallback) {
+    // The AWS CLI's variables: seconds (may be fractional) and a whole count.
+    auto number = [&](const char* name, double fallback, double high, bool whole) {
         auto text = env(name);
         if (!text) return fallback;
         try {
             std::size_t used = 0;
-            double value = std::stod(*text, &used);
-            if (used == text->size() && value > 0) return value;
+            const double value = std::stod(*text, &used);
+            if (used == text->size() && std::isfinite(value) && value > 0 && value <= high &&
+                (!whole || value == std::floor(value))) {
+                return value;
+            }
         } catch (const std::exception&) {
         }
-        throw ConfigError{std::string(name) + " '" + *text + "' is not a positive number"};
+        throw ConfigError{std::string(name) + " '" + *text + "' must be " +
+                          (whole ? "a whole number from 1" : "a number above 0") + " to " +
+                          std::to_string(static_cast<int>(high))};
     };
     const auto timeout_ms = static_cast<long>(
-        number("AWS_METADATA_SERVICE_TIMEOUT", kImdsDefaultTimeoutSeconds) * 1000);
-    const int attempts =
-        static_cast<int>(number("AWS_METADATA_SERVICE_NUM_ATTEMPTS", kImdsDefaultAttempts));
+        number("AWS_METADATA_SERVICE_TIMEOUT", kImdsDefaultTimeoutSeconds, 3600, false) * 1000);
+    const int attempts = static_cast<int>(
+        number("AWS_METADATA_SERVICE_NUM_ATTEMPTS", kImdsDefaultAttempts, 10, true));
     auto transport =
         transports_({.connect_timeout_ms = timeout_ms, .total_timeout_ms = timeout_ms});
     auto provider = std::make_shared<RefreshingProvider>(

@@ -6,7 +6,8 @@ signature, made for the proxy's Host, stays valid because the Host header is pas
 through) and misbehaves on purpose, driven by a seed so a failing run can be replayed:
 
   --fault-rate R --seed N   fault a fraction R of requests, the kind drawn from --faults:
-      slowdown   503 with an S3 <Error><Code>SlowDown</Code> body (and Retry-After: 0)
+      slowdown   503 with an S3 <Error><Code>SlowDown</Code> body (and Retry-After:
+                 --retry-after SECONDS, default 0)
       internal   500 with <Code>InternalError</Code>
       reset      the connection is closed with no response (half the time after the
                  request reached the server, half the time before)
@@ -23,10 +24,13 @@ through) and misbehaves on purpose, driven by a seed so a failing run can be rep
                         InternalError, so it fails on every attempt and stays in the bucket
   --deny-prefix P       likewise for every key under P, reported as AccessDenied
   --delay-delete-ms MS  hold every DeleteObjects request MS milliseconds
+  --fault-only KIND     draw --fault-rate faults only for some requests: `delete` (DeleteObjects
+                        and DeleteObject) or `read` (GET and HEAD); default `all`
 
-It counts what it did in a JSON file (--stats FILE): faults by kind, how many times each
---fail-key / --deny-prefix key was sent. On start it prints `{"port": P}` on stdout; it
-exits when stdin closes. Stdlib only.
+It counts what it did in a JSON file (--stats FILE): requests (and delete_requests), faults
+by kind, how many times each --fail-key / --deny-prefix key was sent. The file is rewritten
+after every request (atomically, so a reader never sees half of it). On start it prints
+`{"port": P}` on stdout; it exits when stdin closes. Stdlib only.
 """
 from __future__ import annotations
 
@@ -133,24 +137,43 @@ class Config:
     secret_key = ""
     delay_delete_s = 0.0
     stats_path: str | None = None
+    fault_only = "all"  # all | delete | read
+    retry_after = "0"
 
 
-STATS = {"requests": 0, "faults": {}, "sent": {}}
+STATS = {"requests": 0, "delete_requests": 0, "faults": {}, "sent": {}}
 LOCK = threading.Lock()
+SAVE_LOCK = threading.Lock()  # one writer of the stats file at a time
 DENIED = threading.Event()
 
 
 def save_stats():
+    # Handler threads run concurrently: snapshot under LOCK (json.dump of a dict another
+    # thread is changing can raise), write under SAVE_LOCK (two writers of the same .tmp
+    # file would make one os.replace fail).
     if Config.stats_path:
-        with open(Config.stats_path + ".tmp", "w") as f:
-            json.dump(STATS, f)
-        import os
-        os.replace(Config.stats_path + ".tmp", Config.stats_path)
+        with LOCK:
+            text = json.dumps(STATS)
+        with SAVE_LOCK:
+            with open(Config.stats_path + ".tmp", "w") as f:
+                f.write(text)
+            import os
+            os.replace(Config.stats_path + ".tmp", Config.stats_path)
 
 
 def s3_error(code: str, message: str) -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
             f"<Message>{message}</Message><RequestId>FAULTPROXY</RequestId></Error>").encode()
+
+
+class _Answer:
+    """A response made up by the proxy, shaped like http.client's."""
+
+    def __init__(self, status: int, headers: list[tuple[str, str]], data: bytes):
+        self.status, self._headers, self.data = status, headers, data
+
+    def getheaders(self):
+        return self._headers
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -168,9 +191,15 @@ class Proxy(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _draw_fault(self, is_delete_objects: bool) -> str | None:
+    def _draw_fault(self, is_delete_objects: bool, is_delete: bool) -> str | None:
         with LOCK:
             STATS["requests"] += 1
+            if is_delete:
+                STATS["delete_requests"] += 1
+            if Config.fault_only == "delete" and not is_delete:
+                return None
+            if Config.fault_only == "read" and self.command not in ("GET", "HEAD"):
+                return None
             if Config.fault_rate <= 0 or Config.rng.random() >= Config.fault_rate:
                 return None
             choices = [f for f in Config.faults if f != "keyerror" or is_delete_objects]
@@ -186,6 +215,7 @@ class Proxy(BaseHTTPRequestHandler):
         is_delete_objects = self.command == "POST" and query.split("&")[0] in ("delete", "delete=")
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
         withheld: list[tuple[str, str, str]] = []
+        nothing_left = False  # every key withheld: S3 refuses an empty <Delete> (MalformedXML)
         if is_delete_objects:
             if Config.delay_delete_s:
                 time.sleep(Config.delay_delete_s)
@@ -200,27 +230,40 @@ class Proxy(BaseHTTPRequestHandler):
                     withheld.append((k, "InternalError", "We encountered an internal error (injected)")
                                     if k in Config.fail_keys else
                                     (k, "AccessDenied", "Access Denied (injected)"))
-                body = render_delete([k for k in keys if k not in doomed])
+                rest = [k for k in keys if k not in doomed]
+                nothing_left = not rest
+                body = render_delete(rest)
                 headers = resign(self.command, self.path, headers, body, Config.access_key, Config.secret_key)
 
-        fault = self._draw_fault(is_delete_objects)
+        fault = self._draw_fault(is_delete_objects, is_delete_objects or self.command == "DELETE")
         save_stats()
         if fault == "slowdown":
             return self._reply(503, s3_error("SlowDown", "Please reduce your request rate."),
-                               extra=[("Retry-After", "0")])
+                               extra=[("Retry-After", Config.retry_after)])
         if fault == "internal":
             return self._reply(500, s3_error("InternalError", "We encountered an internal error."))
         if fault == "html":
             return self._reply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>",
                                content_type="text/html")
-        if fault == "reset" and Config.rng.random() < 0.5:
-            return self._reset()
+        if fault == "reset":
+            with LOCK:
+                before = Config.rng.random() < 0.5
+            if before:
+                return self._reset()
 
-        conn = http.client.HTTPConnection(*Config.upstream, timeout=120)
-        conn.request(self.command, self.path, body=body, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        conn.close()
+        if nothing_left:
+            # Nothing to forward: answer as S3 would, a 200 whose <Error>s are the withheld keys.
+            resp = _Answer(200, [("Content-Type", "application/xml"),
+                                 ("x-amz-request-id", "FAULTPROXY")],
+                           b'<?xml version="1.0" encoding="UTF-8"?>'
+                           b'<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>')
+            data = resp.data
+        else:
+            conn = http.client.HTTPConnection(*Config.upstream, timeout=120)
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
         if fault == "reset":
             return self._reset()
         if is_delete_objects and resp.status == 200:
@@ -278,6 +321,8 @@ def main() -> None:
     ap.add_argument("--secret-key", default="")
     ap.add_argument("--delay-delete-ms", type=int, default=0)
     ap.add_argument("--stats")
+    ap.add_argument("--fault-only", choices=("all", "delete", "read"), default="all")
+    ap.add_argument("--retry-after", type=int, default=0)
     args = ap.parse_args()
     Config.upstream = ("127.0.0.1", args.upstream_port)
     Config.fault_rate = args.fault_rate
@@ -295,6 +340,8 @@ def main() -> None:
         ap.error("--fail-key and --deny-prefix re-sign requests: give --access-key and --secret-key")
     Config.delay_delete_s = args.delay_delete_ms / 1000.0
     Config.stats_path = args.stats
+    Config.fault_only = args.fault_only
+    Config.retry_after = str(args.retry_after)
     save_stats()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Proxy)
     server.daemon_threads = True
