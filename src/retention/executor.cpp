@@ -91,7 +91,12 @@ struct DeploymentProgress {
 class Execution {
 public:
     Execution(const Plan& plan, s3::Client& client, const ExecutorHooks& hooks)
-        : client_(client), hooks_(hooks), cursor_(doomed_deployments(plan)) {
+        : client_(client),
+          hooks_(hooks),
+          // A plain delete on a versioned bucket only adds a delete marker:
+          // no byte is freed, and the result must not say otherwise.
+          frees_storage_(!plan.versioned() || plan.purge_versions),
+          cursor_(doomed_deployments(plan)) {
         for (const auto* dep : doomed_deployments(plan))
             progress_.push_back({dep->contents.size(), false});
     }
@@ -222,7 +227,7 @@ private:
                 result_.failed.push_back(*failure);
             } else {
                 ++result_.objects_deleted;
-                result_.bytes_freed += dep.contents.object_size(id.index);
+                if (frees_storage_) result_.bytes_freed += dep.contents.object_size(id.index);
                 if (dep.contents.has_versions()) {
                     ++(dep.contents.is_delete_marker(id.index) ? result_.delete_markers_deleted
                                                                : result_.versions_deleted);
@@ -261,6 +266,7 @@ private:
 
     s3::Client& client_;
     const ExecutorHooks& hooks_;
+    const bool frees_storage_;
     std::mutex mutex_;
     BatchCursor cursor_;
     std::vector<DeploymentProgress> progress_;
