@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <mutex>
 #include <optional>
 
 #include "cli/audit_log.hpp"
@@ -30,7 +31,11 @@ using Clock = std::chrono::steady_clock;
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 void print_debug(const std::string& line) {
-    std::cerr << "s3-cleanup: debug: " << printable(s3::redact(line)) << std::endl;
+    // Workers report from several threads: one whole line per write.
+    static std::mutex mutex;
+    const std::string text = "s3-cleanup: debug: " + printable(s3::redact(line)) + "\n";
+    std::lock_guard lock(mutex);
+    std::cerr << text << std::flush;
 }
 
 // Transports for S3 take --timeout; the credential sources bring their own
