@@ -159,3 +159,13 @@ TEST(TimestampFormat, EverySecondOfADayRoundTrips) {
 }
 
 }  // namespace
+
+// Found by fuzz_age_time: an offset carrying a time past year 9999 (or before
+// year 0) would format as a five-digit year that no longer parses.
+TEST(ParseTimestampRange, OffsetsMayNotLeaveFourDigitYears) {
+    EXPECT_FALSE(s3::parse_timestamp("9999-12-31T23:59:59-01:00").has_value());
+    EXPECT_FALSE(s3::parse_timestamp("0000-01-01T00:00:00+01:00").has_value());
+    const auto edge = s3::parse_timestamp("9999-12-31T22:59:59-01:00");
+    ASSERT_TRUE(edge.has_value());
+    EXPECT_EQ(s3::format_timestamp(*edge), "9999-12-31T23:59:59Z");
+}
