@@ -1,6 +1,6 @@
 // libFuzzer target: the S3 XML answers the client parses (ListObjectsV2,
-// DeleteObjects, error documents). Any input may be rejected with XmlParseError;
-// nothing may crash, leak, trip a sanitizer or throw anything else.
+// ListObjectVersions, GetBucketVersioning, DeleteObjects, error documents).
+// Any input may be rejected with XmlParseError; nothing may crash, leak, trip a sanitizer or throw anything else.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -11,6 +11,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view xml(reinterpret_cast<const char*>(data), size);
     try {
         (void)s3::parse_list_objects_v2(xml);
+    } catch (const s3::XmlParseError&) {
+    }
+    try {
+        (void)s3::parse_list_object_versions(xml);
+    } catch (const s3::XmlParseError&) {
+    }
+    try {
+        (void)s3::parse_versioning_status(xml);
     } catch (const s3::XmlParseError&) {
     }
     try {

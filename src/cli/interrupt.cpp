@@ -1,15 +1,22 @@
 #include "cli/interrupt.hpp"
 
+#include <atomic>
 #include <csignal>
 
 namespace cli {
 
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
+// Written by the handler, read by every worker thread: a volatile sig_atomic_t is
+// safe between a handler and its own thread only, so this is a lock-free atomic
+// (which is async-signal-safe too).
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void record_signal(int signal_number) {
-    if (g_signal == 0) g_signal = signal_number;
+    int none = 0;
+    // The first signal wins: a SIGTERM after Ctrl-C does not change the exit code.
+    g_signal.compare_exchange_strong(none, signal_number);
 }
 
 }  // namespace
@@ -25,6 +32,6 @@ void install_stop_handlers() {
     sigaction(SIGTERM, &action, nullptr);
 }
 
-int stop_signal() { return g_signal; }
+int stop_signal() { return g_signal.load(); }
 
 }  // namespace cli

@@ -155,6 +155,10 @@ private:
     }
 
     void delete_batch(std::vector<ObjectId> pending) {
+        // The per-key errors of the keys about to be resent: if the run is stopped
+        // before the resend, those keys failed (they were sent and refused), and
+        // are reported with the error they last got, not as "not attempted".
+        std::vector<FailedKey> last_errors;
         for (int attempt = 1; !pending.empty(); ++attempt) {
             std::vector<s3::ObjectIdentifier> objects;
             objects.reserve(pending.size());
@@ -163,7 +167,15 @@ private:
             try {
                 answer = client_.delete_objects_by_id(objects, attempt > 1);
             } catch (const s3::S3Error& error) {
-                if (error.kind == s3::ErrorKind::kCancelled) return not_attempted(pending.size());
+                if (error.kind == s3::ErrorKind::kCancelled) {
+                    if (last_errors.empty()) return not_attempted(pending.size());
+                    mark_interrupted();
+                    for (std::size_t i = 0; i < pending.size(); ++i) {
+                        last_errors[i].message += " (not resent: the run was stopped)";
+                        finish(pending[i], &last_errors[i]);
+                    }
+                    return;
+                }
                 for (std::size_t i = 0; i < pending.size(); ++i) {
                     FailedKey failure{objects[i].key, error.code, error.what(),
                                       objects[i].version_id};
@@ -179,6 +191,7 @@ private:
                 errors[{error.key, error.version_id}] = &error;
             }
             std::vector<ObjectId> again;
+            last_errors.clear();
             for (std::size_t i = 0; i < pending.size(); ++i) {
                 auto it = errors.find({objects[i].key, objects[i].version_id});
                 // Some stores leave VersionId out of a per-key <Error>: then the
@@ -191,6 +204,8 @@ private:
                 const auto& error = *it->second;
                 if (client_.retry.policy.should_retry(s3::classify(error.code, 200), attempt)) {
                     again.push_back(pending[i]);
+                    last_errors.push_back(
+                        {objects[i].key, error.code, error.message, objects[i].version_id});
                 } else {
                     FailedKey failure{objects[i].key, error.code, error.message,
                                       objects[i].version_id};
@@ -208,6 +223,11 @@ private:
         std::lock_guard lock(mutex_);
         result_.interrupted = true;
         result_.objects_not_attempted += count;
+    }
+
+    void mark_interrupted() {
+        std::lock_guard lock(mutex_);
+        result_.interrupted = true;
     }
 
     void finish(const ObjectId& id, const FailedKey* failure) {

@@ -704,7 +704,10 @@ class RefreshTest(CredentialsCase):
         proxy = self.fake("--proxy-to", str(self.server.port), "--delay-ms", str(self.DELAY_MS))
         mark = self.server.auth_log_mark()
         t0 = time.monotonic()
-        self.deletion(b, deps, env=env, endpoint=proxy.endpoint_url, keep=2)
+        # One request at a time (~25 requests x 300 ms): with concurrent requests the run
+        # could end before the first credentials expire, and then proves nothing.
+        self.deletion(b, deps, "--concurrency", "1", env=env, endpoint=proxy.endpoint_url,
+                      keep=2)
         elapsed = time.monotonic() - t0
         self.assertGreater(elapsed, self.LIFETIME + 0.5,
                            "test set-up: the run must outlast the first credentials")

@@ -282,6 +282,32 @@ TEST_F(ExecutorTest, AKeyFailingEveryAttemptIsReportedAndTheRestIsDone) {
     EXPECT_EQ(deletes().size(), 4u);  // the batch, then the key alone three times
 }
 
+TEST_F(ExecutorTest, AKeyStoppedBeforeItsResendIsReportedFailedWithItsLastError) {
+    bool stopped = false;
+    client.retry.stop_requested = [&stopped] { return stopped; };
+    // The signal arrives during the backoff before the resend.
+    client.retry.sleep = [&stopped](std::chrono::milliseconds, const std::function<bool()>&) {
+        stopped = true;
+    };
+    transport->handler = [](const net::HttpRequest& r) {
+        if (!is_delete_objects(r)) return ok(kEmptyList);
+        return ok(
+            "<DeleteResult><Error><Key>old/file-1</Key><Code>SlowDown</Code>"
+            "<Message>slow</Message></Error></DeleteResult>");
+    };
+    auto plan = plan_of({deployment("", "new", 1, 100), deployment("", "old", 4, 1)}, 1);
+    auto result = execute_plan(plan, client, {});
+    EXPECT_EQ(deletes().size(), 1u);  // no resend after the stop
+    EXPECT_TRUE(result.interrupted);
+    EXPECT_EQ(result.objects_deleted, 3u);
+    EXPECT_EQ(result.objects_not_attempted, 0u);  // it was sent, and refused
+    ASSERT_EQ(result.failed.size(), 1u);
+    EXPECT_EQ(result.failed[0].key, "old/file-1");
+    EXPECT_EQ(result.failed[0].code, "SlowDown");
+    EXPECT_EQ(result.failed[0].message, "slow (not resent: the run was stopped)");
+    EXPECT_EQ(result.deployments_deleted, 0u);
+}
+
 TEST_F(ExecutorTest, PermanentKeyErrorsAreNotResent) {
     transport->handler = [](const net::HttpRequest& r) {
         if (!is_delete_objects(r)) return ok(kEmptyList);
