@@ -587,11 +587,13 @@ class S3TestCase(unittest.TestCase):
                 f"facts of deployment {dep.name!r}")
 
     class _Unchanged:
-        def __init__(self, tc, bucket):
-            self.tc, self.bucket = tc, bucket
+        """Between enter and exit: only GET/HEAD requests, and snapshot() the same."""
+
+        def __init__(self, tc, snapshot, what: str):
+            self.tc, self.snapshot, self.what = tc, snapshot, what
 
         def __enter__(self):
-            self.before = self.tc.list_objects(self.bucket)
+            self.before = self.snapshot()
             self.mark = self.tc.server.request_mark()
             return self
 
@@ -600,14 +602,13 @@ class S3TestCase(unittest.TestCase):
                 return False
             writes = [l for l in self.tc.server.requests_since(self.mark)
                       if not l.startswith(("GET ", "HEAD "))]
-            self.tc.assertEqual(writes, [], "a dry run must only read")
-            self.tc.assertEqual(self.tc.list_objects(self.bucket), self.before,
-                                "bucket changed by a dry run")
+            self.tc.assertEqual(writes, [], f"{self.what}: only GET/HEAD requests were allowed")
+            self.tc.assertEqual(self.snapshot(), self.before, f"{self.what}: bucket changed")
             return False
 
-    def unchanged(self, bucket: str):
+    def unchanged(self, bucket: str, what: str = "a dry run"):
         """with self.unchanged(b): ... -- no non-GET request, same objects afterwards."""
-        return self._Unchanged(self, bucket)
+        return self._Unchanged(self, lambda: self.list_objects(bucket), what)
 
     def assertOneErrorLine(self, r, *must_contain, args=None):
         """stderr is exactly one line `s3-cleanup: error: ...` containing every string given."""
@@ -673,46 +674,28 @@ def objects_of(*deps: Dep, extra: dict | None = None) -> dict:
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
-# ----------------------------------------------------------------------------- issue 4 fakes
-METADATA_SCRIPT = REPO / "tests" / "s3server" / "aws_metadata.py"
+# ----------------------------------------------------------------------------- helper servers
+class HelperProcess:
+    """A test helper server of tests/s3server/ as a subprocess: it prints one JSON line
+    with its "port" when ready and exits when its stdin closes (so a killed test leaves
+    nothing running). Its stderr goes to a temp file, shown if it fails to start."""
 
-
-class AwsMetadata:
-    """tests/s3server/aws_metadata.py as a subprocess: the fake IMDSv2 / container
-    credentials endpoint, or (with --proxy-to PORT) the region-redirect proxy."""
-
-    def __init__(self, *args: str):
-        self.args = [str(a) for a in args]
+    def __init__(self, script: Path, args: list[str], env: dict | None = None):
         self.stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            [sys.executable, str(METADATA_SCRIPT), "--port", "0", *self.args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
-            env=_server_env())
+        self.proc: subprocess.Popen | None = subprocess.Popen(
+            [sys.executable, str(script), *map(str, args)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env)
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait(10)
             self.stderr.seek(0)
-            raise RuntimeError(f"aws_metadata.py did not start: {self.stderr.read()[-2000:]!r}")
+            raise RuntimeError(f"{script.name} did not start: {self.stderr.read()[-2000:]!r}")
         self.info = json.loads(line)
         self.port = int(self.info["port"])
 
     @property
     def endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def _get(self, path: str):
-        status, body = raw_http(self.port, "GET", path, {"Host": f"127.0.0.1:{self.port}"})
-        if status != 200:
-            raise RuntimeError(f"GET {path}: {status}")
-        return json.loads(body)
-
-    def counts(self) -> dict:
-        """token, role_list, imds_credentials, container, unauthorized, forbidden, fetches,
-        redirects, forwarded."""
-        return self._get("/_count")
-
-    def log(self) -> list[dict]:
-        return self._get("/_log")
 
     def stop(self) -> None:
         p, self.proc = self.proc, None
@@ -729,6 +712,63 @@ class AwsMetadata:
             p.wait(10)
         p.stdout.close()
         self.stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+FAULT_PROXY_SCRIPT = REPO / "tests" / "s3server" / "fault_proxy.py"
+
+
+class FaultProxy(HelperProcess):
+    """tests/s3server/fault_proxy.py in front of the test server; its counters are
+    written to a temp file (stats(), faults())."""
+
+    def __init__(self, upstream_port: int, *args: str):
+        self.tmp = Path(tempfile.mkdtemp(prefix="s3c-proxy-"))
+        self.stats_path = self.tmp / "stats.json"
+        super().__init__(FAULT_PROXY_SCRIPT, ["--upstream-port", str(upstream_port),
+                                              "--stats", str(self.stats_path), *args])
+
+    def stats(self) -> dict:
+        return json.loads(self.stats_path.read_text())
+
+    def faults(self) -> dict:
+        return self.stats()["faults"]
+
+    def stop(self) -> None:
+        super().stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+METADATA_SCRIPT = REPO / "tests" / "s3server" / "aws_metadata.py"
+
+
+class AwsMetadata(HelperProcess):
+    """tests/s3server/aws_metadata.py as a subprocess: the fake IMDSv2 / container
+    credentials endpoint, or (with --proxy-to PORT) the region-redirect proxy."""
+
+    def __init__(self, *args: str):
+        self.args = [str(a) for a in args]
+        super().__init__(METADATA_SCRIPT, ["--port", "0", *self.args], env=_server_env())
+
+    def _get(self, path: str):
+        status, body = raw_http(self.port, "GET", path, {"Host": f"127.0.0.1:{self.port}"})
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status}")
+        return json.loads(body)
+
+    def counts(self) -> dict:
+        """token, role_list, imds_credentials, container, unauthorized, forbidden, fetches,
+        redirects, forwarded."""
+        return self._get("/_count")
+
+    def log(self) -> list[dict]:
+        return self._get("/_log")
 
 
 def no_credentials_env() -> dict:

@@ -16,7 +16,6 @@ import unittest
 
 import harness
 import rgw_harness
-from test_delete import FaultProxy
 
 AWKWARD = ["a b.txt", "plus+sign", "100%", "a&b", "lt<gt>", "quote'", 'dq"', "hash#",
            "q?x=1", "caf\u00e9/\u65e5\u672c.html", "tab\tkey", "deep/er/still deeper/x y"]
@@ -151,7 +150,7 @@ class Cases:
             objects.update(deployment(f"v{i}", 3))
         self.seed(b, objects)
         denied = "v1/f00001.txt"
-        proxy = FaultProxy(self.server.port, "--deny-key", denied)
+        proxy = harness.FaultProxy(self.server.port, "--deny-key", denied)
         try:
             doc, r = self.run_json(b, "--keep", "2", "--sort-by", "name", "--yes",
                                    expect_rc=1, endpoint=proxy.endpoint_url)

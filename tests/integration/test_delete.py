@@ -10,38 +10,9 @@ import subprocess
 import sys
 import time
 import unittest
-from pathlib import Path
 
 import harness
-from harness import Dep, days_ago, objects_of
-
-PROXY = harness.REPO / "tests" / "s3server" / "fault_proxy.py"
-
-
-class FaultProxy:
-    """tests/s3server/fault_proxy.py in front of the test server."""
-
-    def __init__(self, upstream_port: int, *args: str):
-        self.proc = subprocess.Popen(
-            [sys.executable, str(PROXY), "--upstream-port", str(upstream_port), *args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError("fault proxy did not start")
-        self.port = json.loads(line)["port"]
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self):
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
+from harness import Dep, FaultProxy, days_ago, objects_of
 
 
 def twelve(now=None):

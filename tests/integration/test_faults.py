@@ -19,69 +19,14 @@ import json
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
-from pathlib import Path
 
 import harness
-from harness import Dep, days_ago, objects_of
+from harness import Dep, FaultProxy, days_ago, objects_of
 
-PROXY = harness.REPO / "tests" / "s3server" / "fault_proxy.py"
 ALL_FAULTS = ("slowdown", "internal", "reset", "truncate", "stall", "html", "keyerror")
 ROOT_OBJECTS = {"index.html": b"root", "robots.txt": b"r", "d01": b"a root key, not a deployment"}
-
-
-class FaultProxy:
-    """fault_proxy.py as a subprocess, its stats in a temp file, its stderr in another
-    (the tracebacks of connections it cut on purpose would only clutter the test output)."""
-
-    def __init__(self, upstream_port: int, *args: str):
-        self.tmp = Path(tempfile.mkdtemp(prefix="s3c-proxy-"))
-        self.stats_path = self.tmp / "stats.json"
-        self.stderr_path = self.tmp / "stderr"
-        with open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(
-                [sys.executable, str(PROXY), "--upstream-port", str(upstream_port),
-                 "--stats", str(self.stats_path), *map(str, args)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True)
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait(10)
-            raise RuntimeError(f"fault proxy did not start: {self.stderr_path.read_text()[-2000:]}")
-        self.port = json.loads(line)["port"]
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stats(self) -> dict:
-        return json.loads(self.stats_path.read_text())
-
-    def faults(self) -> dict:
-        return self.stats()["faults"]
-
-    def stop(self):
-        p, self.proc = self.proc, None
-        if p is None:
-            return
-        try:
-            p.stdin.close()
-        except OSError:
-            pass
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-        p.stdout.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
 
 def deployments(n: int, objects: int, now=None) -> list[Dep]:
@@ -157,10 +102,10 @@ class MixedFaultsTest(FaultTestCase):
             mix = ", ".join(f"{k} {faults.get(k, 0)}" for k in ALL_FAULTS)
             print(f"  seed {seed}: {requests} requests, {sum(faults.values())} faulted ({mix}); "
                   f"{retries} retries; {seconds:.1f} s", file=sys.stderr)
-        # Over three seeds every request-level kind has happened. `keyerror` can only hit
-        # a DeleteObjects request (a handful per run), so it may not come up here; the
-        # keyerror-only test in SingleKindTest covers it.
-        self.assertGreaterEqual(seen_kinds, set(ALL_FAULTS) - {"keyerror"}, report)
+        # Over three seeds every kind has happened (DeleteObjects requests draw from a
+        # stream of their own, so whether these seeds give a keyerror does not depend on
+        # how the listings interleave).
+        self.assertGreaterEqual(seen_kinds, set(ALL_FAULTS), report)
 
     def one_seed(self, seed: int):
         b = self.new_bucket()
@@ -316,7 +261,7 @@ class SingleKindTest(FaultTestCase):
         self.run_single_kind("truncate", "0.3", 7)
 
     def test_per_key_internal_errors_alone_are_resent_to_success(self):
-        self.run_single_kind("keyerror", "0.5", 8)
+        self.run_single_kind("keyerror", "0.5", 2)  # the first DeleteObjects is faulted
 
     def test_slowdown_alone_is_retried_to_success(self):
         self.run_single_kind("slowdown", "0.1", 9)

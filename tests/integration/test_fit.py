@@ -28,9 +28,8 @@ import unittest
 from pathlib import Path
 
 import harness
-from harness import Dep, days_ago, objects_of
+from harness import Dep, FaultProxy, days_ago, objects_of
 
-PROXY = harness.REPO / "tests" / "s3server" / "fault_proxy.py"
 CLEAR = b"\r\x1b[K"
 LISTING_RE = re.compile(r"^listing: ([\d,]+) deployments, ([\d,]+) objects found$")
 DELETING_RE = re.compile(r"^deleting: ([\d,]+)/([\d,]+) objects(  [\d,]+/s  \d+:\d\d left)?$")
@@ -39,36 +38,6 @@ AUDIT_TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 def num(text: str) -> int:
     return int(text.replace(",", ""))
-
-
-class FaultProxy:
-    """fault_proxy.py as a subprocess (its stderr in a temp file)."""
-
-    def __init__(self, upstream_port: int, *args: str):
-        self.err = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            [sys.executable, str(PROXY), "--upstream-port", str(upstream_port), *map(str, args)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, text=True)
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait(10)
-            self.err.seek(0)
-            raise RuntimeError(f"fault proxy did not start: {self.err.read()[-2000:]!r}")
-        self.port = json.loads(line)["port"]
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self):
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-        self.err.close()
 
 
 class Run:

@@ -130,28 +130,9 @@ class VersioningTestCase(harness.S3TestCase):
             self.assertEqual(now_vs, vs, f"versions under {p!r} ({what}) were touched")
             self.assertEqual(now_dms, dms, f"delete markers under {p!r} ({what}) were touched")
 
-    class _VersionsUnchanged:
-        def __init__(self, tc, bucket):
-            self.tc, self.bucket = tc, bucket
-
-        def __enter__(self):
-            self.before = self.tc.versions(self.bucket)
-            self.mark = self.tc.server.request_mark()
-            return self
-
-        def __exit__(self, *exc):
-            if exc[0] is not None:
-                return False
-            writes = [l for l in self.tc.server.requests_since(self.mark)
-                      if not l.startswith(("GET ", "HEAD "))]
-            self.tc.assertEqual(writes, [], "only GET/HEAD requests were allowed")
-            self.tc.assertEqual(self.tc.versions(self.bucket), self.before,
-                                "versions or delete markers changed")
-            return False
-
     def versions_unchanged(self, bucket: str):
         """with self.versions_unchanged(b): no write request, same versions and markers."""
-        return self._VersionsUnchanged(self, bucket)
+        return self._Unchanged(self, lambda: self.versions(bucket), "versions and delete markers")
 
     # ---- request log
     def requests_of(self, bucket: str, mark: int, method: str, query_start: str) -> list[str]:

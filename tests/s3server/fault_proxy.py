@@ -14,9 +14,9 @@ through) and misbehaves on purpose, driven by a seed so a failing run can be rep
       truncate   the real response, cut in the middle of the body
       stall      the real response, held back --stall-seconds before the first byte
       html       502 with an HTML page, as proxies answer
-      keyerror   DeleteObjects only: the real answer plus <Error><Code>InternalError</Code>
-                 for a third of the keys (the server did delete them: a retry of those
-                 keys must succeed)
+      keyerror   DeleteObjects only (half of their faults): the real answer plus
+                 <Error><Code>InternalError</Code> for a third of the keys (the server did
+                 delete them: a retry of those keys must succeed)
   --deny-key KEY        rewrite the first DeleteObjects answer whose request names KEY to
                         report AccessDenied for KEY (the server still deletes it)
   --fail-key KEY        every DeleteObjects naming KEY: KEY is taken out of the request
@@ -129,6 +129,9 @@ class Config:
     fault_rate = 0.0
     faults: tuple[str, ...] = FAULTS
     rng = random.Random(0)
+    # DeleteObjects requests draw from a stream of their own: the first few of a run are
+    # then faulted the same way for a given seed, however the other requests interleave.
+    delete_rng = random.Random(1)
     stall_seconds = 5.0
     deny_key: str | None = None
     fail_keys: set[str] = set()
@@ -200,10 +203,16 @@ class Proxy(BaseHTTPRequestHandler):
                 return None
             if Config.fault_only == "read" and self.command not in ("GET", "HEAD"):
                 return None
-            if Config.fault_rate <= 0 or Config.rng.random() >= Config.fault_rate:
+            rng = Config.delete_rng if is_delete_objects else Config.rng
+            if Config.fault_rate <= 0 or rng.random() >= Config.fault_rate:
                 return None
             choices = [f for f in Config.faults if f != "keyerror" or is_delete_objects]
-            fault = Config.rng.choice(choices) if choices else None
+            if is_delete_objects and "keyerror" in choices and rng.random() < 0.5:
+                # the one fault only a DeleteObjects answer can carry: half of its faults,
+                # so a run's few DeleteObjects requests see it
+                fault = "keyerror"
+            else:
+                fault = rng.choice(choices) if choices else None
             if fault:
                 STATS["faults"][fault] = STATS["faults"].get(fault, 0) + 1
             return fault
@@ -331,6 +340,7 @@ def main() -> None:
     if unknown:
         ap.error(f"unknown faults: {', '.join(sorted(unknown))}")
     Config.rng = random.Random(args.seed)
+    Config.delete_rng = random.Random(f"delete-{args.seed}")
     Config.stall_seconds = args.stall_seconds
     Config.deny_key = args.deny_key
     Config.fail_keys = set(args.fail_key)
