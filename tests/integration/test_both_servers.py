@@ -161,6 +161,107 @@ class Cases:
         self.assertIn(denied, r.stderr)
         self.assertEqual(doc["result"]["objects_deleted"], 8)
 
+    def test_s3_errors_name_their_code(self):
+        b = self.new_bucket()
+        self.seed(b, deployment("v1", 1))
+        cases = [
+            ("s3://no-such-bucket-s3c", {}, "NoSuchBucket"),
+            (f"s3://{b}", {"AWS_SECRET_ACCESS_KEY": "wrong" + self.server.secret_access_key},
+             "SignatureDoesNotMatch"),
+            (f"s3://{b}", {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"}, "InvalidAccessKeyId"),
+        ]
+        for url, env, code in cases:
+            with self.subTest(code=code):
+                args = [url, "--keep", "1", "--dry-run", "--endpoint-url",
+                        self.server.endpoint_url]
+                r = self.run_cli(*args, env_extra=env)
+                self.assertEqual(r.returncode, 1, self.explain(r, args))
+                self.assertOneErrorLine(r, code, args=args)
+        self.assertEqual(self.list_keys(b), sorted(deployment("v1", 1)))
+
+    def test_1100_deployments_folder_listing_over_two_pages(self):
+        b = self.new_bucket()
+        objects = {"index.html": b"root"}
+        for i in range(1100):
+            objects.update(deployment(f"f{i:04d}", 1, size=1))
+        self.seed(b, objects)
+        mark = self.server.request_mark()
+        doc, _ = self.run_json(b, "--keep", "1050", "--sort-by", "name", "--yes")
+        res = doc["result"]
+        self.assertEqual(res["deployments_deleted"], 50)
+        self.assertEqual(self.list_keys(b),
+                         sorted(k for k in objects if "/" not in k or k >= "f0050/"))
+        folder_pages = [l for l in self.requests_of(b, mark, "GET", "list-type")
+                        if "delimiter=%2F" in l]
+        self.assertEqual(len(folder_pages), 2, folder_pages)
+        self.assertBudget(doc, b, mark, 1100, [1] * 1100)
+
+    def test_under_a_root_only_that_root_is_touched(self):
+        b = self.new_bucket()
+        outside = {"sites/web": b"a root-level object", "sites/web-old/x.html": b"sibling",
+                   "sites/other/v0/a.html": b"another root", "top.txt": b"t"}
+        inside = {"sites/web/index.html": b"the root's own object"}
+        for name in ("v1", "v2", "v3", "v4"):
+            inside.update({f"sites/web/{k}": v for k, v in deployment(name, 3).items()})
+        self.seed(b, {**outside, **inside})
+        doc, _ = self.run_json(b + "/sites/web/", "--keep", "1", "--sort-by", "name", "--yes")
+        self.assertEqual(doc["result"]["deployments_deleted"], 3)
+        self.assertEqual(self.list_keys(b), sorted([*outside, "sites/web/index.html",
+                                                    *(k for k in inside if "/v4/" in k)]))
+
+    def versions_under(self, bucket: str, prefix: str) -> tuple[list, list]:
+        versions, markers = [], []
+        for page in self.server.s3.get_paginator("list_object_versions").paginate(
+                Bucket=bucket, Prefix=prefix):
+            versions += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
+            markers += [(m["Key"], m["VersionId"]) for m in page.get("DeleteMarkers", [])]
+        return sorted(versions), sorted(markers)
+
+    def test_versioned_bucket_delete_markers_then_purge(self):
+        b = self.new_bucket()
+        self.server.s3.put_bucket_versioning(Bucket=b,
+                                             VersioningConfiguration={"Status": "Enabled"})
+        objects = {}
+        for name in ("v1", "v2", "v3"):
+            objects.update(deployment(name, 3))
+        self.seed(b, objects)
+        self.seed(b, objects)  # every key twice: two versions each
+        kept_before = self.versions_under(b, "v3/")
+        doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes")
+        self.assertEqual(doc["result"]["bytes_freed"], 0)  # markers only
+        self.assertEqual(self.list_keys(b), sorted(deployment("v3", 3)))
+        for p in ("v1/", "v2/"):
+            versions, markers = self.versions_under(b, p)
+            self.assertEqual((len(versions), len(markers)), (6, 3), p)
+        doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes",
+                               "--purge-versions")
+        res = doc["result"]
+        self.assertEqual((res["versions_deleted"], res["delete_markers_deleted"]), (12, 6), res)
+        for p in ("v1/", "v2/"):
+            self.assertEqual(self.versions_under(b, p), ([], []), p)
+        self.assertEqual(self.versions_under(b, "v3/"), kept_before)
+
+    def test_30_percent_faults_bucket_exactly_right(self):
+        b = self.new_bucket()
+        objects = {"index.html": b"root"}
+        for i in range(20):
+            objects.update(deployment(f"d{i:02d}", 60, size=2))
+        self.seed(b, objects)
+        proxy = harness.FaultProxy(self.server.port, "--fault-rate", "0.3", "--seed", "4",
+                                   "--faults", "slowdown,internal,reset,truncate,html,keyerror")
+        try:
+            doc, r = self.run_json(b, "--keep", "3", "--sort-by", "name", "--yes",
+                                   endpoint=proxy.endpoint_url)
+            faults = proxy.faults()
+        finally:
+            proxy.stop()
+        res = doc["result"]
+        self.assertGreaterEqual(sum(faults.values()), 5, faults)
+        self.assertGreaterEqual(res["requests"]["retries"], 1, res)
+        self.assertEqual((res["deployments_deleted"], res["failed"]), (17, []), r.stderr)
+        self.assertEqual(self.list_keys(b), sorted(k for k in objects
+                                                   if "/" not in k or k >= "d17/"))
+
 
 class OnMoto(Cases, rgw_harness.S3ServerTestCase):
     s3_server = "moto"
