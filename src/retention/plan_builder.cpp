@@ -1,6 +1,7 @@
 #include "retention/plan_builder.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <set>
 
@@ -45,13 +46,16 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
                      const BuildOptions& options) {
     // Decide on names; confirm the kept ones hold objects; decide again
     // without the empty ones until every kept one is confirmed.
-    std::vector<bool> confirmed(folders.size(), false);
-    std::vector<bool> empty(folders.size(), false);
+    // One byte a folder, not std::vector<bool>: the checks run in parallel, and
+    // neighbouring bits of one word written by two threads lose one of the writes
+    // (seen as a folder checked twice under load).
+    std::vector<std::uint8_t> confirmed(folders.size(), 0);
+    std::vector<std::uint8_t> empty(folders.size(), 0);
     for (;;) {
         std::vector<Deployment> candidates;
         std::vector<std::size_t> origin;
         for (std::size_t i = 0; i < folders.size(); ++i) {
-            if (empty[i]) continue;
+            if (empty[i] != 0) continue;
             Deployment d;
             d.name = folders[i].name;
             d.prefix = folders[i].prefix;
@@ -66,21 +70,21 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
             auto it = std::find_if(origin.begin(), origin.end(), [&](std::size_t i) {
                 return folders[i].name == decision.deployment.name;
             });
-            if (!confirmed[*it]) to_check.push_back(*it);
+            if (confirmed[*it] == 0) to_check.push_back(*it);
         }
         if (to_check.empty()) break;
         for_each_parallel(to_check.size(), options.concurrency, [&](std::size_t k) {
             const std::size_t i = to_check[k];
             if (has_objects(client, folders[i])) {
-                confirmed[i] = true;
+                confirmed[i] = 1;
             } else {
-                empty[i] = true;
+                empty[i] = 1;
             }
         });
     }
     std::vector<Deployment> remaining;
     for (std::size_t i = 0; i < folders.size(); ++i) {
-        if (!empty[i]) remaining.push_back(std::move(folders[i]));
+        if (empty[i] == 0) remaining.push_back(std::move(folders[i]));
     }
     Plan plan = make_plan(bucket, root, std::move(remaining), policy);
     std::vector<Deployment*> doomed;
