@@ -42,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const s3::TimePoint second = floor<seconds>(*time);
     if (!reparsed || *reparsed != second) {
         broken(text, "format_timestamp(parse_timestamp(x)) does not parse back to the same second",
-               "formatted: '" + formatted + "' (ms since epoch: " +
-                   std::to_string(time->time_since_epoch().count()) + ")");
+               "formatted: '" + formatted +
+                   "' (ms since epoch: " + std::to_string(time->time_since_epoch().count()) + ")");
     }
     return 0;
 }

@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         sections = s3::parse_ini(text, "fuzz.ini");
     } catch (const s3::IniParseError& e) {
-        if (e.message.rfind("fuzz.ini:", 0) != 0) broken("error message does not name the source", e.message);
+        if (e.message.rfind("fuzz.ini:", 0) != 0)
+            broken("error message does not name the source", e.message);
         return 0;
     }
     for (const auto& [name, keys] : sections) {

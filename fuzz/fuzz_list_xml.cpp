@@ -1,6 +1,7 @@
 // libFuzzer target: the S3 XML answers the client parses (ListObjectsV2,
 // ListObjectVersions, GetBucketVersioning, DeleteObjects, error documents).
-// Any input may be rejected with XmlParseError; nothing may crash, leak, trip a sanitizer or throw anything else.
+// Any input may be rejected with XmlParseError; nothing may crash, leak, trip a sanitizer or throw
+// anything else.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -15,8 +15,10 @@
 namespace {
 
 [[noreturn]] void broken(const std::string& input, const char* what, const cli::S3Url& url) {
-    std::fprintf(stderr, "fuzz_s3_url: invariant broken: %s\n  input:  '%s'\n  bucket: '%s'\n  root:   '%s'\n",
-                 what, input.c_str(), url.bucket.c_str(), url.root.c_str());
+    std::fprintf(
+        stderr,
+        "fuzz_s3_url: invariant broken: %s\n  input:  '%s'\n  bucket: '%s'\n  root:   '%s'\n", what,
+        input.c_str(), url.bucket.c_str(), url.root.c_str());
     std::abort();
 }
 

@@ -15,14 +15,16 @@ namespace {
 bool is_upper_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
 
 bool is_unreserved(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 [[noreturn]] void broken(const char* what, std::string_view input, const std::string& once,
                          const std::string& twice) {
-    std::fprintf(stderr, "fuzz_sigv4_query: invariant broken: %s\n  input: '%.*s'\n  once:  '%s'\n  twice: '%s'\n",
-                 what, static_cast<int>(input.size()), input.data(), once.c_str(), twice.c_str());
+    std::fprintf(
+        stderr,
+        "fuzz_sigv4_query: invariant broken: %s\n  input: '%.*s'\n  once:  '%s'\n  twice: '%s'\n",
+        what, static_cast<int>(input.size()), input.data(), once.c_str(), twice.c_str());
     std::abort();
 }
 
