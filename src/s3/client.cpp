@@ -201,6 +201,18 @@ std::string query_string_of(const std::vector<std::pair<std::string, std::string
     return out;
 }
 
+// Parses a 2xx answer's XML. A page cut short or a proxy's HTML is a bad
+// response (worth another try), named with the request it answered.
+template <typename Parse>
+auto parse_answer(const net::HttpResponse& response, const std::string& label, Parse parse) {
+    try {
+        return parse(response.body);
+    } catch (const XmlParseError& error) {
+        throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
+                      response.header("x-amz-request-id"), label);
+    }
+}
+
 }  // namespace
 
 ListPage Client::list_objects_v2(const std::string& prefix, const std::string& delimiter,
@@ -216,14 +228,8 @@ ListPage Client::list_objects_v2(const std::string& prefix, const std::string& d
     ++counts_.list;
     return with_retries<ListPage>(
         [&](int n) {
-            auto response = attempt(n, "GET", "", query_string, "", {}, label);
-            try {
-                return parse_list_objects_v2(response.body);
-            } catch (const XmlParseError& error) {
-                // A page cut short or a proxy's HTML: worth another try.
-                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
-                              response.header("x-amz-request-id"), label);
-            }
+            return parse_answer(attempt(n, "GET", "", query_string, "", {}, label), label,
+                                parse_list_objects_v2);
         },
         label);
 }
@@ -243,13 +249,8 @@ VersionPage Client::list_object_versions(const std::string& prefix, const std::s
     ++counts_.list;
     return with_retries<VersionPage>(
         [&](int n) {
-            auto response = attempt(n, "GET", "", query_string, "", {}, label);
-            try {
-                return parse_list_object_versions(response.body);
-            } catch (const XmlParseError& error) {
-                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
-                              response.header("x-amz-request-id"), label);
-            }
+            return parse_answer(attempt(n, "GET", "", query_string, "", {}, label), label,
+                                parse_list_object_versions);
         },
         label);
 }
@@ -259,13 +260,8 @@ std::string Client::get_bucket_versioning() {
     ++counts_.other;
     return with_retries<std::string>(
         [&](int n) {
-            auto response = attempt(n, "GET", "", "versioning=", "", {}, label);
-            try {
-                return parse_versioning_status(response.body);
-            } catch (const XmlParseError& error) {
-                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
-                              response.header("x-amz-request-id"), label);
-            }
+            return parse_answer(attempt(n, "GET", "", "versioning=", "", {}, label), label,
+                                parse_versioning_status);
         },
         label);
 }
@@ -294,13 +290,8 @@ DeleteResult Client::delete_objects_by_id(const std::vector<ObjectIdentifier>& o
     ++(resend ? counts_.retries : counts_.del);
     return with_retries<DeleteResult>(
         [&](int n) {
-            auto response = attempt(n, "POST", "", "delete=", body, headers, label);
-            try {
-                return parse_delete_result(response.body);
-            } catch (const XmlParseError& error) {
-                throw S3Error(ErrorKind::kBadResponse, response.status, "", error.message,
-                              response.header("x-amz-request-id"), label);
-            }
+            return parse_answer(attempt(n, "POST", "", "delete=", body, headers, label), label,
+                                parse_delete_result);
         },
         label);
 }
