@@ -3,6 +3,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace retention {
@@ -18,6 +19,18 @@ TimePoint last_modified(const s3::ObjectEntry& entry, const std::string& bucket)
             "GET s3://" + bucket + "/?list-type=2");
     }
     return *when;
+}
+
+// The NAME of a common prefix ROOT + NAME + "/"; nullopt for anything else
+// (not under root, or more than one level down): not a folder of ours.
+std::optional<std::string> folder_name(const std::string& prefix, const std::string& root) {
+    if (prefix.size() <= root.size() + 1 || prefix.compare(0, root.size(), root) != 0 ||
+        prefix.back() != '/') {
+        return std::nullopt;
+    }
+    std::string name = prefix.substr(root.size(), prefix.size() - root.size() - 1);
+    if (name.find('/') != std::string::npos) return std::nullopt;
+    return name;
 }
 
 }  // namespace
@@ -95,12 +108,7 @@ std::vector<std::string> list_version_folders(s3::Client& client, const std::str
     for (;;) {
         auto page = client.list_object_versions(root, "/", key_marker, version_marker);
         for (const auto& prefix : page.common_prefixes) {
-            if (prefix.size() <= root.size() + 1 || prefix.compare(0, root.size(), root) != 0 ||
-                prefix.back() != '/') {
-                continue;
-            }
-            std::string name = prefix.substr(root.size(), prefix.size() - root.size() - 1);
-            if (name.find('/') == std::string::npos) names.push_back(std::move(name));
+            if (auto name = folder_name(prefix, root)) names.push_back(std::move(*name));
         }
         if (!page.is_truncated) break;
         key_marker = page.next_key_marker;
@@ -120,15 +128,10 @@ Folders list_folders(s3::Client& client, const std::string& root) {
         auto page = client.list_objects_v2(root, "/", token);
         folders.root_objects += page.objects.size();
         for (auto& prefix : page.common_prefixes) {
-            // A common prefix is ROOT + NAME + "/"; anything else is not a folder of ours.
-            if (prefix.size() <= root.size() + 1 || prefix.compare(0, root.size(), root) != 0 ||
-                prefix.back() != '/') {
-                continue;
-            }
-            std::string name = prefix.substr(root.size(), prefix.size() - root.size() - 1);
-            if (name.find('/') != std::string::npos) continue;
+            auto name = folder_name(prefix, root);
+            if (!name) continue;
             Deployment deployment;
-            deployment.name = std::move(name);
+            deployment.name = std::move(*name);
             deployment.prefix = std::move(prefix);
             deployment.listed = false;
             folders.deployments.push_back(std::move(deployment));
