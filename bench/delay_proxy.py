@@ -120,13 +120,7 @@ class Proxy:
         reused = False
         counted = False  # the connection is counted with its first proxied request
         try:
-            while True:
-                req = httpio.read_request(
-                    rf, on_expect=lambda: conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n"))
-                if req is None:
-                    return
-                method, target, _ = req.start.split()
-                path, query = httpio.split_target(target)
+            for req, method, target, path, query in httpio.requests(conn, rf):
                 if path.startswith(CONTROL):
                     self._control(conn, req, path, query)
                     continue
@@ -157,11 +151,7 @@ class Proxy:
                         c.add(upstream_retries=1)
                 reused = True
                 head = resp.head_bytes()
-                if len(resp.body) < 65536:
-                    conn.sendall(head + resp.body)
-                else:  # no copy of a large body
-                    conn.sendall(head)
-                    conn.sendall(resp.body)
+                httpio.send(conn, head, resp.body)
                 c.add(requests=1, **{kind: 1, f"status_{min(status // 100, 5)}xx": 1},
                       bytes_up=len(data), bytes_down=len(resp.body))
                 if self.request_log:

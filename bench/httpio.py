@@ -127,6 +127,27 @@ def read_request(rf, on_expect=None) -> Message | None:
     return Message(line, lines, headers, body, chunked)
 
 
+def requests(conn, rf):
+    """Each request on a kept-alive client connection until the client ends it, as
+    (message, method, target, path, query); `Expect: 100-continue` is answered."""
+    while True:
+        req = read_request(rf, on_expect=lambda: conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n"))
+        if req is None:
+            return
+        method, target, _ = req.start.split()
+        path, query = split_target(target)
+        yield req, method, target, path, query
+
+
+def send(conn, head: bytes, body: bytes) -> None:
+    """A response: one write when small, else head and body apart (no copy of a large body)."""
+    if len(body) < 65536:
+        conn.sendall(head + body)
+    else:
+        conn.sendall(head)
+        conn.sendall(body)
+
+
 def read_response(rf, method: bytes) -> tuple[Message, int, bool]:
     """(final response, status, read-until-close) for a request of `method`. Interim 1xx
     responses (e.g. 100 Continue) are read and dropped. A body without Content-Length or

@@ -227,13 +227,7 @@ class Server:
 
     def handle_connection(self, conn) -> None:
         rf = conn.makefile("rb", buffering=256 * 1024)
-        while True:
-            req = httpio.read_request(
-                rf, on_expect=lambda: conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n"))
-            if req is None:
-                return
-            method, target, _ = req.start.split()
-            path, query = httpio.split_target(target)
+        for req, method, _, path, query in httpio.requests(conn, rf):
             status, body = self.route(method, path, query, req)
             reason = {200: b"OK", 204: b"No Content", 404: b"Not Found", 400: b"Bad Request",
                       501: b"Not Implemented"}.get(status, b"X")
@@ -242,11 +236,7 @@ class Server:
                     % (status, reason, 0 if method == b"HEAD" else len(body)))
             if method == b"HEAD":
                 body = b""
-            if len(body) < 65536:
-                conn.sendall(head + body)
-            else:
-                conn.sendall(head)
-                conn.sendall(body)
+            httpio.send(conn, head, body)
             if not path.startswith("/_synthetic/"):
                 self.c.add(requests=1, bytes_out=len(body))
             if httpio.wants_close(req, req.start):
