@@ -586,6 +586,24 @@ class S3TestCase(unittest.TestCase):
                 (dep.prefix, dep.n, dep.bytes, rfc3339(dep.newest), rfc3339(dep.oldest)),
                 f"facts of deployment {dep.name!r}")
 
+    def versions(self, bucket: str, prefix: str = "") -> tuple[dict, dict]:
+        """({(key, version_id): (is_latest, size, etag, last_modified)},
+            {(key, version_id): (is_latest, last_modified)}) -- every version and delete
+        marker under prefix (paginated)."""
+        vs, dms = {}, {}
+        pages = self.server.s3.get_paginator("list_object_versions").paginate(
+            Bucket=bucket, Prefix=prefix)
+        for page in pages:
+            for v in page.get("Versions", []):
+                k = (v["Key"], v["VersionId"])
+                self.assertNotIn(k, vs, "a version listed twice")
+                vs[k] = (v["IsLatest"], v["Size"], v["ETag"], v["LastModified"])
+            for m in page.get("DeleteMarkers", []):
+                k = (m["Key"], m["VersionId"])
+                self.assertNotIn(k, dms, "a delete marker listed twice")
+                dms[k] = (m["IsLatest"], m["LastModified"])
+        return vs, dms
+
     class _Unchanged:
         """Between enter and exit: only GET/HEAD requests, and snapshot() the same."""
 

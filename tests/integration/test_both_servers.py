@@ -220,14 +220,6 @@ class Cases:
         self.assertEqual(self.list_keys(b), sorted([*outside, "sites/web/index.html",
                                                     *(k for k in inside if "/v4/" in k)]))
 
-    def versions_under(self, bucket: str, prefix: str) -> tuple[list, list]:
-        versions, markers = [], []
-        for page in self.server.s3.get_paginator("list_object_versions").paginate(
-                Bucket=bucket, Prefix=prefix):
-            versions += [(v["Key"], v["VersionId"]) for v in page.get("Versions", [])]
-            markers += [(m["Key"], m["VersionId"]) for m in page.get("DeleteMarkers", [])]
-        return sorted(versions), sorted(markers)
-
     def test_versioned_bucket_delete_markers_then_purge(self):
         b = self.new_bucket()
         self.server.s3.put_bucket_versioning(Bucket=b,
@@ -237,20 +229,20 @@ class Cases:
             objects.update(deployment(name, 3))
         self.seed(b, objects)
         self.seed(b, objects)  # every key twice: two versions each
-        kept_before = self.versions_under(b, "v3/")
+        kept_before = self.versions(b, "v3/")
         doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes")
         self.assertEqual(doc["result"]["bytes_freed"], 0)  # markers only
         self.assertEqual(self.list_keys(b), sorted(deployment("v3", 3)))
         for p in ("v1/", "v2/"):
-            versions, markers = self.versions_under(b, p)
+            versions, markers = self.versions(b, p)
             self.assertEqual((len(versions), len(markers)), (6, 3), p)
         doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes",
                                "--purge-versions")
         res = doc["result"]
         self.assertEqual((res["versions_deleted"], res["delete_markers_deleted"]), (12, 6), res)
         for p in ("v1/", "v2/"):
-            self.assertEqual(self.versions_under(b, p), ([], []), p)
-        self.assertEqual(self.versions_under(b, "v3/"), kept_before)
+            self.assertEqual(self.versions(b, p), ({}, {}), p)
+        self.assertEqual(self.versions(b, "v3/"), kept_before)
 
     def test_30_percent_faults_bucket_exactly_right(self):
         b = self.new_bucket()
