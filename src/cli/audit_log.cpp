@@ -40,12 +40,24 @@ void AuditLog::record(const std::string& bucket, const retention::KeyOutcome& ou
     const auto now =
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     const std::string line = audit_line(s3::format_timestamp(now), bucket, outcome) + "\n";
-    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) failed_ = true;
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) note_failure();
 }
 
 bool AuditLog::flush() {
-    if (std::fflush(file_) != 0) failed_ = true;
-    return !failed_;
+    if (std::fflush(file_) != 0) note_failure();
+    return !failed();
+}
+
+void AuditLog::note_failure() {
+    const int code = errno;
+    std::lock_guard lock(error_mutex_);
+    if (error_.empty()) error_ = std::strerror(code);
+    failed_.store(true);
+}
+
+std::string AuditLog::error() const {
+    std::lock_guard lock(error_mutex_);
+    return error_;
 }
 
 }  // namespace cli

@@ -4,8 +4,10 @@
 // markers it lists.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "retention/executor.hpp"
@@ -23,11 +25,19 @@ public:
     void record(const std::string& bucket, const retention::KeyOutcome& outcome);
     // Makes what was recorded durable; false when writing failed.
     bool flush();
-    bool failed() const { return failed_; }
+    // Set once a line could not be written: the executor stops on it. Read
+    // from every worker, written under the executor's lock.
+    bool failed() const { return failed_.load(); }
+    // Why the first failed write failed (strerror), empty before.
+    std::string error() const;
 
 private:
+    void note_failure();
+
     std::FILE* file_ = nullptr;
-    bool failed_ = false;
+    std::atomic<bool> failed_{false};
+    mutable std::mutex error_mutex_;
+    std::string error_;
 };
 
 // The JSON line (without newline) for one outcome at `time` (RFC 3339).

@@ -10,14 +10,15 @@ namespace cli {
 
 std::string confirmation_question(const retention::Plan& plan) {
     const auto& s = plan.summary;
-    std::string what =
-        "Delete " + thousands(s.remove) + (s.remove == 1 ? " deployment (" : " deployments (") +
-        thousands(s.objects_to_delete) + " objects, " + human_bytes(s.bytes_to_delete) + ")";
+    std::string what = "Delete " + counted(s.remove, "deployment", "deployments") + " (" +
+                       counted(s.objects_to_delete, "object", "objects") + ", " +
+                       human_bytes(s.bytes_to_delete) + ")";
     if (plan.purge_versions) {
-        what += " and purge " + thousands(s.versions_to_delete) + " versions (" +
+        what += " and purge " + counted(s.versions_to_delete, "version", "versions") + " (" +
                 human_bytes(s.version_bytes_to_delete) + ")";
-        if (!plan.ghosts.empty())
-            what += " including " + thousands(plan.ghosts.size()) + " ghost folders";
+        if (!plan.ghosts.empty()) {
+            what += " including " + counted(plan.ghosts.size(), "ghost folder", "ghost folders");
+        }
     }
     return what + " from s3://" + printable(plan.bucket) + "/" + printable(plan.root) + "? [y/N] ";
 }

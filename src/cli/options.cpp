@@ -2,11 +2,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <map>
+#include <string_view>
 
 #include "cli/age.hpp"
 #include "s3/aws_settings.hpp"
+#include "s3/endpoint.hpp"
 #include "s3/retry_policy.hpp"
 
 namespace cli {
@@ -25,7 +29,8 @@ const char* kExamples =
     "  s3-cleanup s3://site --keep 5 --yes            delete all but the 5 newest\n"
     "  s3-cleanup s3://site/apps/web/ -k 3 --older-than 30d --protect 'release-*'\n"
     "  s3-cleanup s3://site -k 10 --output json --dry-run | jq .summary\n"
-    "\nExit codes: 0 done, 1 failed (S3, network, credentials), 2 bad usage.\n";
+    "\nExit codes: 0 done, 1 failed (S3, network, credentials), 2 bad usage,\n"
+    "            130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM.\n";
 
 std::optional<int> parse_whole(const std::string& text) {
     int value = 0;
@@ -82,7 +87,263 @@ void setup(CLI::App& app, RawOptions& raw) {
                  "one line per HTTP request on stderr (never a secret: no headers, no bodies)");
 }
 
+UsageError age_usage_error(const std::string& text, AgeError error) {
+    switch (error) {
+        case AgeError::kZero:
+            return UsageError{"--older-than '" + text + "' must be greater than 0"};
+        case AgeError::kTooLarge:
+            return UsageError{"--older-than '" + text + "' is too large: at most 100 years (" +
+                              std::to_string(kMaxAgeDays) + "d)"};
+        case AgeError::kMalformed:
+            break;
+    }
+    return UsageError{"--older-than '" + text + "' is not an age like 45m, 36h, 30d or 2w"};
+}
+
+// The end of the bracket expression that opens at glob[open], as fnmatch(3)
+// reads it; npos when it is not closed. Sets problem for an unknown class.
+std::size_t bracket_end(const std::string& glob, std::size_t open, std::string& problem) {
+    static const std::vector<std::string> kClasses{"alnum", "alpha", "blank", "cntrl",
+                                                   "digit", "graph", "lower", "print",
+                                                   "punct", "space", "upper", "xdigit"};
+    std::size_t i = open + 1;
+    if (i < glob.size() && (glob[i] == '!' || glob[i] == '^')) ++i;
+    if (i < glob.size() && glob[i] == ']') ++i;  // "[]a]": the first ']' is a member
+    while (i < glob.size() && glob[i] != ']') {
+        if (glob[i] == '\\') {
+            i += 2;
+        } else if (glob[i] == '[' && i + 1 < glob.size() &&
+                   std::string_view(":.=").find(glob[i + 1]) != std::string_view::npos) {
+            // [:alpha:], [.a.], [=a=]: closed by the same character and ']'.
+            const auto close = glob.find(std::string{glob[i + 1], ']'}, i + 2);
+            if (close == std::string::npos) return std::string::npos;
+            const std::string name = glob.substr(i + 2, close - i - 2);
+            if (glob[i + 1] == ':' &&
+                std::find(kClasses.begin(), kClasses.end(), name) == kClasses.end()) {
+                problem = "unknown character class '[:" + name +
+                          ":]' (use alnum, alpha, blank, cntrl, digit, graph, lower, print, "
+                          "punct, space, upper or xdigit)";
+                return close;
+            }
+            i = close + 2;
+        } else {
+            ++i;
+        }
+    }
+    return i < glob.size() ? i : std::string::npos;
+}
+
+// A value that looks like one of our flags: the option before it lost its own value.
+bool looks_like_flag(const std::string& value) {
+    return value.rfind("--", 0) == 0 || value == "-k" || value == "-y" || value == "-q" ||
+           value == "-h";
+}
+
+UsageError swallowed(const std::string& flag, const std::string& value) {
+    return UsageError{flag + " needs a value, got the flag '" + value + "'"};
+}
+
+// 'a', 'a' and 'b', 'a', 'b' and 'c'
+std::string quoted_list(const std::vector<std::string>& values) {
+    std::string out;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out += i + 1 == values.size() ? " and " : ", ";
+        out += "'" + values[i] + "'";
+    }
+    return out;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+UsageError unknown_option(const std::string& name, const std::vector<OptionSpec>& specs) {
+    std::string best;
+    std::size_t best_distance = 0;
+    if (name.rfind("--", 0) == 0 && name.size() > 2) {
+        for (const auto& spec : specs) {
+            for (const auto& spelling : spec.spellings) {
+                if (spelling.rfind("--", 0) != 0) continue;
+                const auto distance = edit_distance(name, spelling);
+                if (distance > 2 && spelling.rfind(name, 0) != 0) continue;
+                if (best.empty() || distance < best_distance) {
+                    best = spelling;
+                    best_distance = distance;
+                }
+            }
+        }
+    }
+    std::string message = "unknown option '" + name + "'";
+    if (!best.empty()) message += "; did you mean '" + best + "'?";
+    return UsageError{message};
+}
+
+// argv read as CLI11 reads it (CLI/App.hpp _parse_arg), keeping what
+// check_arguments() reports.
+class ArgumentScan {
+public:
+    ArgumentScan(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs)
+        : specs_(specs), pending_(args.rbegin(), args.rend()) {}
+
+    void run() {
+        while (auto word = next_word()) {
+            if (*word == "--") {
+                while (auto rest = next_word()) positionals_.push_back(*rest);
+            } else if (word->size() > 2 && word->rfind("--", 0) == 0 && option_char((*word)[2])) {
+                read_long(*word);
+            } else if (word->size() > 1 && (*word)[0] == '-' && option_char((*word)[1])) {
+                read_short(*word);
+            } else {
+                positionals_.push_back(*word);
+            }
+        }
+    }
+
+    [[nodiscard]] std::optional<UsageError> first_problem() const {
+        if (help_) return std::nullopt;
+        if (unknown_) return unknown_;
+        if (swallowed_) return swallowed_;
+        for (const OptionSpec* spec : order_) {
+            if (!spec->repeatable && values_.at(spec).size() > 1) {
+                return UsageError{spec->name + " was given more than once (" +
+                                  quoted_list(values_.at(spec)) + "): give it once"};
+            }
+        }
+        if (positionals_.size() > 1) {
+            return UsageError{"more than one URL (" + quoted_list(positionals_) + "): give one"};
+        }
+        return std::nullopt;
+    }
+
+private:
+    // As CLI/Split.hpp: what may follow "-" or "--" in an option.
+    static bool option_char(char c) { return c != '-' && c != '!' && c != ' ' && c != '\n'; }
+
+    std::optional<std::string> next_word() {
+        if (pending_.empty()) return std::nullopt;
+        std::string word = std::move(pending_.back());
+        pending_.pop_back();
+        return word;
+    }
+
+    const OptionSpec* find(const std::string& spelling) const {
+        for (const auto& spec : specs_) {
+            const auto& names = spec.spellings;
+            if (std::find(names.begin(), names.end(), spelling) != names.end()) return &spec;
+        }
+        return nullptr;
+    }
+
+    // "--name", "--name=value", "--name value" (CLI11 takes the next word for "--name=" too).
+    void read_long(const std::string& word) {
+        const auto equals = word.find('=');
+        const std::string name = word.substr(0, equals);
+        const OptionSpec* spec = find(name);
+        if (spec == nullptr) {
+            if (!unknown_) unknown_ = unknown_option(name, specs_);
+        } else if (spec->name == "--help" || spec->name == "--version") {
+            help_ = true;
+        } else if (spec->takes_value) {
+            const bool attached = equals != std::string::npos && equals + 1 < word.size();
+            take_value(*spec, attached ? std::optional(word.substr(equals + 1)) : std::nullopt);
+        }
+    }
+
+    // "-k 3", "-k3", "-yq": a flag leaves the rest of the word to the next letter.
+    void read_short(const std::string& word) {
+        const std::string name = word.substr(0, 2);
+        const OptionSpec* spec = find(name);
+        if (spec == nullptr && word[1] >= '0' && word[1] <= '9') {
+            positionals_.push_back(word);  // "-1": CLI11 reads a number
+        } else if (spec == nullptr) {
+            if (!unknown_) unknown_ = unknown_option(name, specs_);
+        } else if (spec->name == "--help") {
+            help_ = true;
+        } else if (spec->takes_value) {
+            take_value(*spec, word.size() > 2 ? std::optional(word.substr(2)) : std::nullopt);
+        } else if (word.size() > 2) {
+            pending_.push_back("-" + word.substr(2));
+        }
+    }
+
+    void take_value(const OptionSpec& spec, std::optional<std::string> value) {
+        const bool next = !value;
+        if (next) value = next_word();
+        if (!value) return;  // CLI11 says the value is missing
+        if (next && looks_like_flag(*value) && !swallowed_)
+            swallowed_ = swallowed(spec.name, *value);
+        if (values_[&spec].empty()) order_.push_back(&spec);
+        values_[&spec].push_back(*value);
+    }
+
+    const std::vector<OptionSpec>& specs_;
+    std::vector<std::string> pending_;  // a stack, as CLI11 keeps it: "-yk3" pushes "-k3"
+    std::optional<UsageError> unknown_;
+    std::optional<UsageError> swallowed_;
+    std::vector<std::string> positionals_;
+    std::vector<const OptionSpec*> order_;  // options with a value, first use first
+    std::map<const OptionSpec*, std::vector<std::string>> values_;
+    bool help_ = false;
+};
+
+// The options as check_arguments() needs them, from what setup() declared.
+std::vector<OptionSpec> option_specs(const CLI::App& app) {
+    std::vector<OptionSpec> specs;
+    for (const CLI::Option* option : app.get_options()) {
+        const auto& long_names = option->get_lnames();
+        const auto& short_names = option->get_snames();
+        if (long_names.empty() && short_names.empty()) continue;  // the URL
+        OptionSpec spec;
+        spec.name = long_names.empty() ? "-" + short_names.front() : "--" + long_names.front();
+        for (const auto& name : long_names) spec.spellings.push_back("--" + name);
+        for (const auto& name : short_names) spec.spellings.push_back("-" + name);
+        spec.takes_value = option->get_items_expected_max() > 0;
+        spec.repeatable = option->get_items_expected_max() > 1;
+        specs.push_back(std::move(spec));
+    }
+    return specs;
+}
+
 }  // namespace
+
+std::optional<UsageError> check_arguments(const std::vector<std::string>& args,
+                                          const std::vector<OptionSpec>& specs) {
+    ArgumentScan scan(args, specs);
+    scan.run();
+    return scan.first_problem();
+}
+
+std::string glob_problem(const std::string& glob) {
+    for (std::size_t i = 0; i < glob.size(); ++i) {
+        if (glob[i] == '\\') {
+            if (i + 1 == glob.size()) {
+                return "it ends in a lone '\\', which escapes nothing (write '\\\\' for a "
+                       "backslash)";
+            }
+            ++i;
+        } else if (glob[i] == '[') {
+            std::string problem;
+            const auto end = bracket_end(glob, i, problem);
+            if (!problem.empty()) return problem;
+            if (end == std::string::npos) {
+                return "unclosed '[' (end the set with ']', or write '\\[' for a literal '[')";
+            }
+            i = end;
+        }
+    }
+    return "";
+}
 
 std::optional<s3::TimePoint> Options::cutoff(s3::TimePoint now) const {
     if (before) return before;
@@ -94,13 +355,6 @@ std::optional<s3::TimePoint> Options::cutoff(s3::TimePoint now) const {
 // would make "--dry-run" a glob, and the run a deletion. A value that looks
 // like one of our flags is refused.
 std::optional<UsageError> swallowed_flag(const RawOptions& raw) {
-    auto looks_like_flag = [](const std::string& value) {
-        return value.rfind("--", 0) == 0 || value == "-k" || value == "-y" || value == "-q" ||
-               value == "-h";
-    };
-    auto refuse = [](const char* flag, const std::string& value) {
-        return UsageError{std::string(flag) + " needs a value, got the flag '" + value + "'"};
-    };
     const std::vector<std::pair<const char*, const std::optional<std::string>*>> optional_values{
         {"--older-than", &raw.older_than},     {"--before", &raw.before},
         {"--endpoint-url", &raw.endpoint_url}, {"--region", &raw.region},
@@ -109,15 +363,15 @@ std::optional<UsageError> swallowed_flag(const RawOptions& raw) {
         {"--concurrency", &raw.concurrency},   {"--log-file", &raw.log_file},
     };
     for (const auto& [flag, value] : optional_values) {
-        if (*value && looks_like_flag(**value)) return refuse(flag, **value);
+        if (*value && looks_like_flag(**value)) return swallowed(flag, **value);
     }
     const std::vector<std::pair<const char*, const std::string*>> values{
         {"--keep", &raw.keep}, {"--sort-by", &raw.sort_by}, {"--output", &raw.output}};
     for (const auto& [flag, value] : values) {
-        if (looks_like_flag(*value)) return refuse(flag, *value);
+        if (looks_like_flag(*value)) return swallowed(flag, *value);
     }
     for (const auto& glob : raw.protect) {
-        if (looks_like_flag(glob)) return refuse("--protect", glob);
+        if (looks_like_flag(glob)) return swallowed("--protect", glob);
     }
     return std::nullopt;
 }
@@ -140,11 +394,11 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
         return UsageError{"--older-than and --before cannot be used together"};
     }
     if (raw.older_than) {
-        options.older_than = parse_age(*raw.older_than);
-        if (!options.older_than) {
-            return UsageError{"--older-than '" + *raw.older_than +
-                              "' is not an age like 45m, 36h, 30d or 2w"};
+        const auto age = read_age(*raw.older_than);
+        if (const auto* error = std::get_if<AgeError>(&age)) {
+            return age_usage_error(*raw.older_than, *error);
         }
+        options.older_than = std::get<std::chrono::seconds>(age);
     }
     if (raw.before) {
         options.before = parse_time(*raw.before);
@@ -158,6 +412,9 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
         if (glob.find('/') != std::string::npos) {
             return UsageError{"--protect '" + glob +
                               "' contains '/': it matches deployment names, not paths"};
+        }
+        if (auto problem = glob_problem(glob); !problem.empty()) {
+            return UsageError{"--protect '" + glob + "' is not a valid glob: " + problem};
         }
     }
     options.protect = raw.protect;
@@ -241,6 +498,13 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
         return UsageError{"--endpoint-url '" + options.endpoint_url +
                           "' must start with http:// or https://"};
     }
+    // Refused here when both are flags; resolve_endpoint() refuses the same
+    // from the environment or a profile.
+    if (options.addressing_style == "virtual") {
+        if (auto problem = s3::virtual_host_problem(options.endpoint_url); !problem.empty()) {
+            return UsageError{problem};
+        }
+    }
     options.dry_run = raw.dry_run;
     options.yes = raw.yes;
     return options;
@@ -250,6 +514,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     CLI::App app{"", "s3-cleanup"};
     RawOptions raw;
     setup(app, raw);
+    const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+    if (auto error = check_arguments(args, option_specs(app))) return *error;
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

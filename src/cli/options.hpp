@@ -81,6 +81,28 @@ struct Options {
 
 std::variant<Options, UsageError> validate(const RawOptions& raw);
 
+// Why fnmatch(3) would not read a --protect glob as the user meant it (it
+// takes an unclosed '[' literally, and a trailing backslash matches nothing).
+// Empty for a valid glob.
+std::string glob_problem(const std::string& glob);
+
+// An option of the command line, as check_arguments() sees it.
+struct OptionSpec {
+    std::string name;                    // how messages name it: "--keep"
+    std::vector<std::string> spellings;  // "--keep", "-k"
+    bool takes_value = false;
+    bool repeatable = false;  // --protect; any other option given twice is a mistake
+};
+
+// The mistakes CLI11 reports in its own words, found in argv (without the
+// program name) before it parses: an unknown option, with the known one it is
+// close to; a single-value option given twice; a second URL; an option that
+// takes the next flag as its value. Reads argv as CLI11 does (--opt=value,
+// -k3, -yq, "--"). nullopt when there is none, or when --help or --version is
+// asked for (they win, as in CLI11).
+std::optional<UsageError> check_arguments(const std::vector<std::string>& args,
+                                          const std::vector<OptionSpec>& specs);
+
 // What parsing the command line came to: options to run with, a usage error,
 // or text to print and leave (--help, --version).
 struct ExitNow {

@@ -1,9 +1,14 @@
 #include "cli/plan_output.hpp"
 
+#include <locale.h>
+#include <wchar.h>
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <vector>
+
+#include "cli/run_report.hpp"
 
 namespace cli {
 
@@ -53,17 +58,150 @@ std::string printable(const std::string& text) {
     return out;
 }
 
+std::string counted(std::uint64_t count, std::string_view one, std::string_view many) {
+    return thousands(count) + " " + std::string(count == 1 ? one : many);
+}
+
+namespace {
+
+// One code point of UTF-8 text, or one byte that does not start a valid one.
+struct Utf8Char {
+    char32_t code = 0;
+    std::size_t size = 1;
+    bool valid = false;
+};
+
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF.
+Utf8Char decode_utf8(std::string_view text, std::size_t at) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(at);
+    if (lead < 0x80) return {lead, 1, true};
+    std::size_t size = 0;
+    unsigned char low = 0x80;  // the range of the second byte
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        size = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        size = 3;
+        if (lead == 0xE0) low = 0xA0;
+        if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        size = 4;
+        if (lead == 0xF0) low = 0x90;
+        if (lead == 0xF4) high = 0x8F;
+    } else {
+        return {};
+    }
+    if (at + size > text.size()) return {};
+    char32_t code = lead & (0x7F >> size);
+    for (std::size_t i = 1; i < size; ++i) {
+        const unsigned char next = byte(at + i);
+        const bool in_range = i == 1 ? (next >= low && next <= high) : (next & 0xC0) == 0x80;
+        if (!in_range) return {};
+        code = (code << 6) | (next & 0x3F);
+    }
+    return {code, size, true};
+}
+
+// wcwidth(3) under C.UTF-8, set for this thread only while the object lives
+// (the process locale is not touched, so other threads are unaffected).
+class Columns {
+public:
+    Columns() : previous_(utf8() != nullptr ? ::uselocale(utf8()) : nullptr) {}
+    ~Columns() {
+        if (previous_ != nullptr) ::uselocale(previous_);
+    }
+    Columns(const Columns&) = delete;
+    Columns& operator=(const Columns&) = delete;
+
+    [[nodiscard]] std::size_t of(const Utf8Char& c) const {
+        if (!c.valid || previous_ == nullptr) return 1;
+        const int width = ::wcwidth(static_cast<wchar_t>(c.code));
+        return width < 0 ? 1 : static_cast<std::size_t>(width);  // unprintable: as a byte
+    }
+
+private:
+    static locale_t utf8() {
+        static const locale_t locale = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+        return locale;
+    }
+    locale_t previous_;
+};
+
+// A character with the combining marks that follow it: never cut apart.
+struct Cluster {
+    std::size_t begin = 0;
+    std::size_t size = 0;
+    std::size_t width = 0;
+};
+
+std::vector<Cluster> clusters_of(std::string_view text) {
+    const Columns columns;
+    std::vector<Cluster> clusters;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto c = decode_utf8(text, at);
+        const auto width = columns.of(c);
+        if (width == 0 && !clusters.empty()) {
+            clusters.back().size += c.size;
+        } else {
+            clusters.push_back({at, c.size, width});
+        }
+        at += c.size;
+    }
+    return clusters;
+}
+
+// The column width for names: as wide as the widest, within [least, kMaxNameColumns].
+template <typename Range, typename NameOf>
+std::size_t name_column(const Range& items, std::size_t least, NameOf name_of) {
+    std::size_t width = least;
+    for (const auto& item : items) width = std::max(width, display_width(name_of(item)));
+    return std::min(width, std::max(least, kMaxNameColumns));
+}
+
+std::string name_cell(const std::string& name, std::size_t width) {
+    return pad_right(shorten_middle(name, kMaxNameColumns), width);
+}
+
+}  // namespace
+
 std::size_t display_width(const std::string& text) {
-    // One column per code point: count every byte that does not continue a
-    // UTF-8 sequence. (East Asian wide characters take two; close enough.)
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    std::size_t width = 0;
+    for (const auto& cluster : clusters_of(text)) width += cluster.width;
+    return width;
 }
 
 std::string pad_right(const std::string& text, std::size_t width) {
     std::size_t used = display_width(text);
     return used >= width ? text : text + std::string(width - used, ' ');
+}
+
+std::string shorten_middle(const std::string& text, std::size_t width) {
+    static const std::string kEllipsis = "\u2026";
+    const auto clusters = clusters_of(text);
+    std::size_t total = 0;
+    for (const auto& c : clusters) total += c.width;
+    if (total <= width) return text;
+    if (width <= 1) return width == 1 ? kEllipsis : std::string();
+    const std::size_t budget = width - 1;  // the ellipsis takes one column
+    std::size_t head = 0;                  // clusters kept from the front
+    std::size_t head_width = 0;
+    auto grow_head = [&](std::size_t limit) {
+        while (head < clusters.size() && head_width + clusters[head].width <= limit) {
+            head_width += clusters[head++].width;
+        }
+    };
+    grow_head((budget + 1) / 2);
+    std::size_t tail = clusters.size();  // clusters kept from tail on
+    std::size_t tail_width = 0;
+    while (tail > head && head_width + tail_width + clusters[tail - 1].width <= budget) {
+        tail_width += clusters[--tail].width;
+    }
+    grow_head(budget - tail_width);  // a wide character at the back may leave room
+    head = std::min(head, tail);
+    const auto head_end = head == 0 ? 0 : clusters[head - 1].begin + clusters[head - 1].size;
+    const auto tail_begin = tail == clusters.size() ? text.size() : clusters[tail].begin;
+    return text.substr(0, head_end) + kEllipsis + text.substr(tail_begin);
 }
 
 void print_plan_text(std::ostream& out, const retention::Plan& plan) {
@@ -79,18 +217,15 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         out << "No deployments found under s3://" << printable(plan.bucket) << "/"
             << printable(plan.root) << "\n";
     } else {
-        std::size_t name_width = 10;
-        for (const auto& d : plan.decisions) {
-            name_width = std::max(name_width, display_width(printable(d.deployment.name)));
-        }
-        name_width = std::min<std::size_t>(name_width, 60);
+        const std::size_t name_width = name_column(
+            plan.decisions, 10, [](const auto& d) { return printable(d.deployment.name); });
         auto row = [&](const std::string& name, const std::string& when, const std::string& objects,
                        const std::string& size, const std::string& action,
                        const std::string& reason) {
             char rest[128];
             std::snprintf(rest, sizeof rest, "  %-20s  %9s  %10s  %-6s  %s\n", when.c_str(),
                           objects.c_str(), size.c_str(), action.c_str(), reason.c_str());
-            out << pad_right(name, name_width) << rest;
+            out << name_cell(name, name_width) << rest;
         };
         const bool by_oldest = plan.policy.sort_by == retention::SortBy::kOldest;
         row("DEPLOYMENT", by_oldest ? "OLDEST OBJECT" : "LAST WRITTEN", "OBJECTS", "SIZE", "ACTION",
@@ -110,20 +245,30 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
     if (!plan.ghosts.empty()) {
         out << "Ghost folders (no current object; only old versions and delete markers"
             << (plan.purge_versions ? ", to purge" : "") << "):\n";
+        const std::size_t ghost_width =
+            name_column(plan.ghosts, 20, [](const auto& g) { return printable(g.name); });
         for (const auto& g : plan.ghosts) {
-            out << "  " << pad_right(printable(g.name), 20) << "  " << thousands(g.versions)
-                << " versions, " << thousands(g.delete_markers) << " delete markers, "
+            out << "  " << name_cell(printable(g.name), ghost_width) << "  "
+                << counted(g.versions, "version", "versions") << ", "
+                << counted(g.delete_markers, "delete marker", "delete markers") << ", "
                 << human_bytes(g.version_bytes) << "\n";
         }
     }
+    if (!plan.empty_folders.empty()) {
+        // Folder markers alone are no deployment: never counted, never deleted.
+        out << "Empty folders (only folder markers; not deployments, left alone):";
+        for (const auto& name : plan.empty_folders) out << " " << printable(name) << "/";
+        out << "\n";
+    }
     const auto& s = plan.summary;
-    out << "Summary: " << s.deployments << (s.deployments == 1 ? " deployment" : " deployments")
-        << ", keep " << s.keep << ", delete " << s.remove << " (" << thousands(s.objects_to_delete)
-        << " objects, " << human_bytes(s.bytes_to_delete) << ")\n";
+    out << "Summary: " << counted(s.deployments, "deployment", "deployments") << ", keep " << s.keep
+        << ", delete " << s.remove << " (" << counted(s.objects_to_delete, "object", "objects")
+        << ", " << human_bytes(s.bytes_to_delete) << ")\n";
     if (plan.purge_versions) {
-        out << "Purge: " << thousands(s.versions_to_delete)
-            << " versions and delete markers by version id, "
-            << human_bytes(s.version_bytes_to_delete) << " freed\n";
+        out << "Purge: "
+            << counted(s.versions_to_delete, "version or delete marker",
+                       "versions and delete markers")
+            << " by version id, " << human_bytes(s.version_bytes_to_delete) << " freed\n";
     }
 }
 
@@ -168,7 +313,8 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
         summary["versions_to_delete"] = s.versions_to_delete;
         summary["version_bytes_to_delete"] = s.version_bytes_to_delete;
     }
-    return json{{"bucket", plan.bucket},
+    return json{{"format", kJsonFormat},
+                {"bucket", plan.bucket},
                 {"root", plan.root},
                 {"dry_run", dry_run},
                 {"versioning", plan.versioning},
@@ -176,6 +322,7 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
                 {"policy", policy},
                 {"deployments", deployments},
                 {"ghosts", ghosts},
+                {"empty_folders", plan.empty_folders},
                 {"summary", summary}};
 }
 

@@ -11,13 +11,14 @@ Progress::Progress(std::ostream& out, bool enabled, Clock clock)
 
 void Progress::listing(std::uint64_t deployments, std::uint64_t objects) {
     if (!enabled_) return;
-    draw("listing: " + thousands(deployments) + " deployments, " + thousands(objects) +
-             " objects found",
+    draw("listing: " + counted(deployments, "deployment", "deployments") + ", " +
+             counted(objects, "object", "objects") + " found",
          false);
 }
 
 std::string deleting_line(std::uint64_t done, std::uint64_t total, double seconds) {
-    std::string line = "deleting: " + thousands(done) + "/" + thousands(total) + " objects";
+    std::string line = "deleting: " + thousands(done) + "/" + thousands(total) +
+                       (total == 1 ? " object" : " objects");
     if (seconds > 0.5 && done > 0) {
         const double rate = static_cast<double>(done) / seconds;
         const auto left = static_cast<long>(static_cast<double>(total - done) / rate);

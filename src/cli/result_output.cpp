@@ -11,27 +11,39 @@ void print_result_text(std::ostream& out, const retention::ExecutionResult& resu
                        const RunStats& stats) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f s", stats.seconds);
+    const auto requests = [](long count) { return count == 1 ? " request" : " requests"; };
+    // "(2 list, 5 delete requests)": one noun for both counts when they agree.
+    const std::string list_noun = (stats.list_requests == 1) == (stats.delete_requests == 1)
+                                      ? ""
+                                      : requests(stats.list_requests);
     out << (result.interrupted ? "Interrupted: " : "Done: ") << "deleted "
-        << thousands(result.deployments_deleted) << " deployments, "
-        << thousands(result.objects_deleted) << " objects, " << human_bytes(result.bytes_freed)
-        << " freed in " << seconds << " (" << stats.list_requests << " list, "
-        << stats.delete_requests << " delete requests"
-        << (stats.retries > 0 ? ", " + std::to_string(stats.retries) + " retries" : std::string())
+        << counted(result.deployments_deleted, "deployment", "deployments") << ", "
+        << counted(result.objects_deleted, "object", "objects") << ", "
+        << human_bytes(result.bytes_freed) << " freed in " << seconds << " (" << stats.list_requests
+        << " list" << list_noun << ", " << stats.delete_requests << " delete"
+        << requests(stats.delete_requests)
+        << (stats.retries > 0 ? ", " + std::to_string(stats.retries) +
+                                    (stats.retries == 1 ? " retry" : " retries")
+                              : std::string())
         << ")\n";
     if (result.versions_deleted + result.delete_markers_deleted > 0) {
-        out << "Purged: " << thousands(result.versions_deleted) << " versions, "
-            << thousands(result.delete_markers_deleted) << " delete markers"
+        out << "Purged: " << counted(result.versions_deleted, "version", "versions") << ", "
+            << counted(result.delete_markers_deleted, "delete marker", "delete markers")
             << (result.ghosts_purged > 0
-                    ? ", " + thousands(result.ghosts_purged) + " ghost folders emptied"
+                    ? ", " + counted(result.ghosts_purged, "ghost folder", "ghost folders") +
+                          " emptied"
                     : std::string())
             << "\n";
     }
     if (result.interrupted) {
-        out << "Not deleted: " << thousands(result.objects_not_attempted)
-            << " objects were never sent after the stop request\n";
+        out << "Not deleted: "
+            << counted(result.objects_not_attempted, "object was", "objects were")
+            << " never sent after the stop request\n";
     }
     if (!result.failed.empty()) {
-        out << "Failed: " << thousands(result.failed.size()) << " objects could not be deleted";
+        out << "Failed: "
+            << counted(result.failed.size(), "object could not be deleted",
+                       "objects could not be deleted");
         out << (result.failed.size() > kFailedKeysShown ? " (first 10 below)" : "") << "\n";
         for (std::size_t i = 0; i < result.failed.size() && i < kFailedKeysShown; ++i) {
             const auto& f = result.failed[i];

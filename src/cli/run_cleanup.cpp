@@ -13,6 +13,7 @@
 #include "cli/plan_output.hpp"
 #include "cli/progress.hpp"
 #include "cli/result_output.hpp"
+#include "cli/run_report.hpp"
 #include "net/curl_transport.hpp"
 #include "net/debug_transport.hpp"
 #include "retention/executor.hpp"
@@ -52,44 +53,6 @@ net::TransportFactory transport_factory(const Options& cli) {
     };
 }
 
-// Either a client configuration or the exit code of why there is none.
-std::variant<s3::ClientConfig, int> client_config(const Options& options,
-                                                  const net::TransportFactory& transports) {
-    s3::AwsSettings settings;
-    try {
-        settings = s3::resolve_settings(
-            {options.profile, options.region, options.endpoint_url, options.addressing_style},
-            s3::process_env(), transports);
-    } catch (const s3::ConfigError& error) {
-        print_error(error.message);
-        return kExitUsage;
-    } catch (const s3::NoCredentialsError& error) {
-        print_error(error.message);
-        return kExitFailed;
-    } catch (const s3::CredentialsError& error) {
-        print_error(error.message);
-        return kExitFailed;
-    }
-    if (options.debug) {
-        print_debug("credentials from " + settings.credentials->source() + ", region " +
-                    settings.region);
-    }
-    s3::ClientConfig config;
-    config.bucket = options.url.bucket;
-    config.region = settings.region;
-    config.endpoint_url = settings.endpoint_url;
-    config.addressing = settings.addressing;
-    config.credentials = settings.credentials;
-    try {
-        (void)s3::resolve_endpoint(config.endpoint_url, config.region, config.bucket,
-                                   config.addressing);
-    } catch (const std::invalid_argument& error) {
-        print_error(error.what());
-        return kExitUsage;
-    }
-    return config;
-}
-
 retention::Policy policy_for(const Options& options) {
     retention::Policy policy;
     policy.keep = options.keep;
@@ -98,16 +61,6 @@ retention::Policy policy_for(const Options& options) {
     policy.protect = options.protect;
     policy.sort_by = options.sort_by;
     return policy;
-}
-
-void print_json(const nlohmann::ordered_json& document) {
-    std::cout << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-              << std::endl;
-}
-
-void warn(const Options& options, const std::string& message) {
-    if (options.quiet) return;
-    std::cerr << "s3-cleanup: warning: " << printable(s3::redact(message)) << std::endl;
 }
 
 enum class Consent { kGiven, kDeclined, kCannotAsk, kStopped };
@@ -124,67 +77,261 @@ Consent ask_consent(const Options& options, const retention::Plan& plan) {
     return is_yes(answer) ? Consent::kGiven : Consent::kDeclined;
 }
 
-int exit_code_for(const retention::ExecutionResult& result) {
-    // A stop was asked for: say so in the exit code even when the batches in
-    // flight happened to finish the job.
-    if (result.interrupted || stop_signal() != 0) return 128 + stop_signal();
-    return result.failed.empty() ? kExitOk : kExitFailed;
+const char* signal_name() { return stop_signal() == SIGINT ? "SIGINT" : "SIGTERM"; }
+
+// error.code for an S3Error: S3's own code, else what kind of failure it was.
+std::string code_of(const s3::S3Error& error) {
+    if (!error.code.empty()) return error.code;
+    switch (error.kind) {
+        case s3::ErrorKind::kTransport:
+            return "NetworkError";
+        case s3::ErrorKind::kBadResponse:
+            return "BadResponse";
+        default:
+            return "HTTP" + std::to_string(error.http_status);
+    }
 }
 
-int delete_planned(const Options& options, const retention::Plan& plan, s3::Client& client,
-                   Clock::time_point started, Progress& progress, AuditLog* audit) {
+// One run: what it says on stderr as it goes, and the report that --output
+// json prints once at the end, whichever way the run ends.
+class Run {
+public:
+    explicit Run(const Options& options) : options_(options) {
+        report_.bucket = options.url.bucket;
+        report_.root = options.url.root;
+        report_.dry_run = options.dry_run;
+    }
+
+    int execute();
+
+private:
+    bool json() const { return options_.output == OutputFormat::kJson; }
+
+    void warn(const std::string& message) {
+        report_.warnings.push_back(message);
+        if (options_.quiet) return;
+        std::cerr << "s3-cleanup: warning: " << printable(s3::redact(message)) << std::endl;
+    }
+
+    // The run is over: with JSON, its one document.
+    int end(int exit, std::optional<RunError> error = std::nullopt) {
+        report_.error = std::move(error);
+        if (json()) print_json(report_to_json(report_));
+        return exit;
+    }
+
+    // Ends with one error line on stderr (and the error in the JSON).
+    int fail(const char* code, const std::string& message, int exit) {
+        print_error(message);
+        return end(exit, RunError{code, message, exit});
+    }
+
+    int stopped(const std::string& what) {
+        const std::string message = std::string("stopped by ") + signal_name() + ": " + what;
+        std::cerr << "s3-cleanup: " << message << std::endl;
+        return end(kExitSignalBase + stop_signal(),
+                   RunError{error_code::kStopped, message, kExitSignalBase + stop_signal()});
+    }
+
+    std::optional<int> open_audit_log();
+    std::optional<int> configure();
+    int plan_and_delete(s3::Client& client);
+    int delete_planned(const retention::Plan& plan, s3::Client& client, Progress& progress);
+    int deletion_outcome(const retention::Plan& plan, const retention::ExecutionResult& result);
+
+    const Options& options_;
+    const Clock::time_point started_ = Clock::now();
+    RunReport report_;
+    std::unique_ptr<AuditLog> audit_;
+    net::TransportFactory transports_;
+    s3::ClientConfig config_;
+};
+
+// The audit log opens first: a path that cannot be written is a usage error
+// found before any request.
+std::optional<int> Run::open_audit_log() {
+    if (options_.log_file.empty() || options_.dry_run) return std::nullopt;
+    try {
+        audit_ = std::make_unique<AuditLog>(options_.log_file);
+    } catch (const std::runtime_error& error) {
+        return fail(error_code::kUsage, error.what(), kExitUsage);
+    }
+    return std::nullopt;
+}
+
+std::optional<int> Run::configure() {
+    transports_ = transport_factory(options_);
+    s3::AwsSettings settings;
+    try {
+        settings = s3::resolve_settings(
+            {options_.profile, options_.region, options_.endpoint_url, options_.addressing_style},
+            s3::process_env(), transports_);
+    } catch (const s3::ConfigError& error) {
+        return fail(error_code::kUsage, error.message, kExitUsage);
+    } catch (const s3::NoCredentialsError& error) {
+        return fail(error_code::kNoCredentials, error.message, kExitFailed);
+    } catch (const s3::CredentialsError& error) {
+        return fail(error_code::kCredentials, error.message, kExitFailed);
+    }
+    if (options_.debug) {
+        print_debug("credentials from " + settings.credentials->source() + ", region " +
+                    settings.region);
+    }
+    config_.bucket = options_.url.bucket;
+    config_.region = settings.region;
+    config_.endpoint_url = settings.endpoint_url;
+    config_.addressing = settings.addressing;
+    config_.credentials = settings.credentials;
+    try {
+        (void)s3::resolve_endpoint(config_.endpoint_url, config_.region, config_.bucket,
+                                   config_.addressing);
+    } catch (const std::invalid_argument& error) {
+        return fail(error_code::kUsage, error.what(), kExitUsage);
+    }
+    return std::nullopt;
+}
+
+int Run::execute() {
+    if (auto exit = open_audit_log()) return *exit;
+    if (auto exit = configure()) return *exit;
+    try {
+        s3::Client client(config_, transports_);
+        if (options_.debug) client.on_notice = print_debug;
+        client.retry.policy.max_attempts = options_.max_attempts;
+        client.bypass_governance_retention = options_.bypass_governance_retention;
+        client.retry.stop_requested = [] { return stop_signal() != 0; };
+        return plan_and_delete(client);
+    } catch (const s3::S3Error& error) {
+        if (error.kind == s3::ErrorKind::kCancelled) return stopped("nothing deleted");
+        return fail(code_of(error).c_str(), error.what(), kExitFailed);
+    } catch (const s3::CredentialsError& error) {
+        return fail(error_code::kCredentials, error.message, kExitFailed);
+    }
+}
+
+int Run::plan_and_delete(s3::Client& client) {
+    Progress progress(std::cerr, !options_.quiet && !options_.no_progress && !options_.debug &&
+                                     stderr_is_terminal());
+    retention::BuildOptions build;
+    build.concurrency = options_.concurrency;
+    build.purge_versions = options_.purge_versions;
+    build.on_listed = [&progress](std::uint64_t deployments, std::uint64_t objects) {
+        progress.listing(deployments, objects);
+    };
+    const auto plan = retention::build_plan(client, options_.url.bucket, options_.url.root,
+                                            policy_for(options_), build);
+    progress.finish();
+    report_.plan = &plan;
+    for (const auto& warning : plan.warnings) warn(warning);
+    if (plan.versioned() && !plan.purge_versions && plan.summary.remove > 0) {
+        warn("bucket versioning is " + plan.versioning +
+             ": deleting only adds delete markers, and every old version "
+             "still costs storage until purged (--purge-versions) or "
+             "expired by a lifecycle rule");
+    }
+    const bool deletes = plan.deletes_anything();
+    if (!json() && !options_.quiet) {
+        print_plan_text(std::cout, plan);
+        std::cout.flush();
+    }
+    if (options_.dry_run || !deletes) return end(kExitOk);
+    if (stop_signal() != 0) return stopped("nothing deleted");
+
+    switch (ask_consent(options_, plan)) {
+        case Consent::kGiven:
+            break;
+        case Consent::kDeclined:
+            std::cerr << "aborted: nothing deleted" << std::endl;
+            return end(kExitFailed,
+                       RunError{error_code::kDeclined,
+                                "the confirmation was not given: nothing deleted", kExitFailed});
+        case Consent::kStopped:
+            return stopped("nothing deleted");
+        case Consent::kCannotAsk:
+            return fail(error_code::kConfirmationRequired,
+                        "refusing to delete without confirmation: standard input is not a "
+                        "terminal; add --yes to delete, or --dry-run to only show the plan",
+                        kExitUsage);
+    }
+    return delete_planned(plan, client, progress);
+}
+
+int Run::delete_planned(const retention::Plan& plan, s3::Client& client, Progress& progress) {
     retention::ExecutorHooks hooks;
-    hooks.stop_requested = [] { return stop_signal() != 0; };
-    hooks.concurrency = options.concurrency;
+    AuditLog* audit = audit_.get();
+    // A line that cannot be written stops the run like a signal does: a
+    // deletion must not go on unrecorded.
+    hooks.stop_requested = [audit] {
+        return stop_signal() != 0 || (audit != nullptr && audit->failed());
+    };
+    hooks.concurrency = options_.concurrency;
     if (audit != nullptr) {
         hooks.on_key_done = [audit, &plan](const retention::KeyOutcome& outcome) {
             audit->record(plan.bucket, outcome);
         };
     }
-    const std::uint64_t total = plan.summary.objects_to_delete;
+    // By version id, every version and marker is one entry to answer.
+    const std::uint64_t total =
+        plan.purge_versions ? plan.summary.versions_to_delete : plan.summary.objects_to_delete;
     hooks.on_batch_done = [audit, &progress, total](const retention::ExecutionResult& so_far) {
         if (audit != nullptr) audit->flush();
-        progress.deleting(so_far.objects_deleted + so_far.failed.size(), total);
+        progress.deleting(so_far.entries_answered, total);
     };
     progress.deleting(0, total);  // the rate is measured from here
     retention::ExecutionResult result;
     try {
         result = retention::execute_plan(plan, client, hooks);
     } catch (const retention::PlanSafetyError& error) {
-        print_error(std::string("refusing to delete, nothing was sent: ") + error.what());
-        return kExitFailed;
+        return fail(error_code::kPlanSafety,
+                    std::string("refusing to delete, nothing was sent: ") + error.what(),
+                    kExitFailed);
     }
     progress.finish();
-    if (audit != nullptr && !audit->flush()) {
-        print_error("writing --log-file '" + options.log_file +
-                    "' failed: the audit log is incomplete");
-        result.warnings.emplace_back("audit log incomplete");
-    }
-    RunStats stats{client.counts().list.load(), client.counts().del.load(),
-                   client.counts().retries.load(),
-                   std::chrono::duration<double>(Clock::now() - started).count()};
-
+    if (audit != nullptr) audit->flush();
+    const RunStats stats{client.counts().list.load(), client.counts().del.load(),
+                         client.counts().retries.load(),
+                         std::chrono::duration<double>(Clock::now() - started_).count()};
     for (const auto& failure : result.failed) {
-        print_error("failed to delete '" + failure.key + "': " +
-                    (failure.code.empty() ? std::string() : failure.code + ": ") + failure.message);
+        print_error(
+            "failed to delete '" + failure.key + "'" +
+            (failure.version_id.empty() ? std::string() : " (version " + failure.version_id + ")") +
+            ": " + (failure.code.empty() ? std::string() : failure.code + ": ") + failure.message);
     }
     for (const auto& appeared : result.appeared) {
-        warn(options, appeared.deployment + ": objects appeared during cleanup; left in place");
+        warn(appeared.deployment + ": objects appeared during cleanup; left in place");
     }
-    for (const auto& warning : result.warnings) warn(options, warning);
-    if (result.interrupted || stop_signal() != 0) {
-        std::cerr << "s3-cleanup: stopped by " << (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM")
-                  << ": no new requests were sent" << std::endl;
+    for (const auto& warning : result.warnings) warn(warning);
+    report_.result = result_to_json(result, stats);
+    if (!json() && !options_.quiet) print_result_text(std::cout, result, stats);
+    return deletion_outcome(plan, result);
+}
+
+int Run::deletion_outcome(const retention::Plan& plan, const retention::ExecutionResult& result) {
+    if (audit_ != nullptr && audit_->failed()) {
+        const std::uint64_t total =
+            plan.purge_versions ? plan.summary.versions_to_delete : plan.summary.objects_to_delete;
+        return fail(error_code::kAuditLog,
+                    "writing --log-file '" + options_.log_file + "' failed (" + audit_->error() +
+                        "): stopped, no request was sent after that; " +
+                        thousands(result.entries_answered - result.failed.size()) + " of " +
+                        thousands(total) + " deleted, " + thousands(result.objects_not_attempted) +
+                        " not attempted; the log lacks the lines it could not write",
+                    kExitFailed);
     }
-    if (options.output == OutputFormat::kJson) {
-        auto document = plan_to_json(plan, false);
-        document["result"] = result_to_json(result, stats);
-        print_json(document);
-    } else if (!options.quiet) {
-        print_result_text(std::cout, result, stats);
+    // A stop was asked for: say so in the exit code even when the batches in
+    // flight happened to finish the job.
+    if (stop_signal() != 0) {
+        return stopped("no new requests were sent; " + thousands(result.objects_not_attempted) +
+                       " not attempted");
     }
-    if (audit != nullptr && audit->failed()) return kExitFailed;
-    return exit_code_for(result);
+    if (!result.failed.empty()) {
+        return end(kExitFailed, RunError{error_code::kObjectsNotDeleted,
+                                         thousands(result.failed.size()) +
+                                             (result.failed.size() == 1 ? " object" : " objects") +
+                                             " could not be deleted",
+                                         kExitFailed});
+    }
+    return end(kExitOk);
 }
 
 }  // namespace
@@ -193,87 +340,11 @@ void print_error(const std::string& message) {
     std::cerr << "s3-cleanup: error: " << printable(s3::redact(message)) << std::endl;
 }
 
-int stopped_before_deleting() {
-    std::cerr << "s3-cleanup: stopped by " << (stop_signal() == SIGINT ? "SIGINT" : "SIGTERM")
-              << ": nothing deleted" << std::endl;
-    return 128 + stop_signal();
-}
-
 int run_cleanup(const Options& options) {
-    const auto started = Clock::now();
     // From here on Ctrl-C and SIGTERM only ask to stop: requests in flight
     // finish, no new one starts, and the report says what was done.
     install_stop_handlers();
-    // The audit log opens first: a path that cannot be written is a usage
-    // error found before any request.
-    std::unique_ptr<AuditLog> audit;
-    if (!options.log_file.empty() && !options.dry_run) {
-        try {
-            audit = std::make_unique<AuditLog>(options.log_file);
-        } catch (const std::runtime_error& error) {
-            print_error(error.what());
-            return kExitUsage;
-        }
-    }
-    const auto transports = transport_factory(options);
-    auto config = client_config(options, transports);
-    if (const int* code = std::get_if<int>(&config)) return *code;
-
-    try {
-        s3::Client client(std::get<s3::ClientConfig>(config), transports);
-        if (options.debug) client.on_notice = print_debug;
-        client.retry.policy.max_attempts = options.max_attempts;
-        client.bypass_governance_retention = options.bypass_governance_retention;
-        client.retry.stop_requested = [] { return stop_signal() != 0; };
-        Progress progress(std::cerr, !options.quiet && !options.no_progress && !options.debug &&
-                                         stderr_is_terminal());
-        retention::BuildOptions build;
-        build.concurrency = options.concurrency;
-        build.purge_versions = options.purge_versions;
-        build.on_listed = [&progress](std::uint64_t deployments, std::uint64_t objects) {
-            progress.listing(deployments, objects);
-        };
-        auto plan = retention::build_plan(client, options.url.bucket, options.url.root,
-                                          policy_for(options), build);
-        progress.finish();
-        const bool json = options.output == OutputFormat::kJson;
-        if (plan.versioned() && !plan.purge_versions && plan.summary.remove > 0) {
-            warn(options, "bucket versioning is " + plan.versioning +
-                              ": deleting only adds delete markers, and every old version "
-                              "still costs storage until purged (--purge-versions) or "
-                              "expired by a lifecycle rule");
-        }
-        const bool deletes = plan.deletes_anything();
-        // JSON is one document: with a deletion it comes at the end, plan and result together.
-        if (json && (options.dry_run || !deletes)) {
-            print_json(plan_to_json(plan, options.dry_run));
-        } else if (!json && !options.quiet) {
-            print_plan_text(std::cout, plan);
-            std::cout.flush();
-        }
-        if (options.dry_run || !deletes) return kExitOk;
-        if (stop_signal() != 0) return stopped_before_deleting();
-
-        switch (ask_consent(options, plan)) {
-            case Consent::kGiven:
-                break;
-            case Consent::kDeclined:
-                std::cerr << "aborted: nothing deleted" << std::endl;
-                return kExitFailed;
-            case Consent::kStopped:
-                return stopped_before_deleting();
-            case Consent::kCannotAsk:
-                print_error(
-                    "refusing to delete without confirmation: standard input is not a "
-                    "terminal; add --yes to delete, or --dry-run to only show the plan");
-                return kExitUsage;
-        }
-        return delete_planned(options, plan, client, started, progress, audit.get());
-    } catch (const s3::S3Error& error) {
-        if (error.kind == s3::ErrorKind::kCancelled) return stopped_before_deleting();
-        print_error(error.what());
-        return kExitFailed;
-    }
+    return Run(options).execute();
 }
 
 }  // namespace cli

@@ -7,6 +7,10 @@
 #include <cctype>
 #include <chrono>
 #include <mutex>
+#include <optional>
+#include <system_error>
+
+#include "net/proxy.hpp"
 
 namespace net {
 
@@ -76,11 +80,68 @@ int watch_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off
     return 0;
 }
 
+// "host", "host:port", "[v6]:port" -> the host, as NO_PROXY names it.
+std::string host_of(const std::string& host_port) {
+    if (!host_port.empty() && host_port.front() == '[') {
+        return host_port.substr(0, host_port.find(']') + 1);
+    }
+    return host_port.substr(0, host_port.find(':'));
+}
+
+std::string os_error_text(long os_errno) {
+    if (os_errno == 0) return {};
+    std::string text = std::generic_category().message(static_cast<int>(os_errno));
+    if (!text.empty()) {
+        text.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(text.front())));
+    }
+    return text;
+}
+
+// With a proxy, curl's own words ("Couldn't connect to server") would blame
+// the endpoint, which was never contacted: say which proxy failed, and where
+// its setting came from, since that is what has to be fixed.
+std::optional<std::string> proxy_failure(CURL* easy, CURLcode code, const HttpRequest& request,
+                                         const ProxyChoice& proxy) {
+    const std::string named = "the proxy " + proxy.shown() + " (from " + proxy.variable + ")";
+    const std::string fix = "; check the proxy setting or unset it";
+    long connect_code = 0;
+    curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+    if (connect_code != 0 && (connect_code < 200 || connect_code > 299)) {
+        // CONNECT always names a port, the scheme's own when the URL has none.
+        const bool has_port =
+            request.host.find(':', request.host.rfind(']') + 1) != std::string::npos;
+        const std::string target =
+            has_port ? request.host : request.host + (request.scheme == "http" ? ":80" : ":443");
+        return named + " answered HTTP " + std::to_string(connect_code) + " to CONNECT " + target +
+               fix;
+    }
+    if (code == CURLE_COULDNT_RESOLVE_PROXY) return "cannot resolve the host of " + named + fix;
+    if (code == CURLE_COULDNT_CONNECT && connect_code == 0) {
+        long os_errno = 0;
+        curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+        const std::string why = os_error_text(os_errno);
+        return "cannot connect to " + named + (why.empty() ? "" : ": " + why) + fix;
+    }
+    return std::nullopt;
+}
+
+std::string failure_message(CURL* easy, CURLcode code, const HttpRequest& request,
+                            const std::optional<ProxyChoice>& proxy) {
+    if (proxy) {
+        if (auto message = proxy_failure(easy, code, request, *proxy)) return *message;
+    }
+    std::string message = std::string(curl_easy_strerror(code)) + " (" + request.method + " " +
+                          request.scheme + "://" + request.host;
+    if (proxy) message += " through the proxy " + proxy->shown() + " from " + proxy->variable;
+    return message + ")";
+}
+
 }  // namespace
 
 struct CurlTransport::Impl {
     CURL* easy = nullptr;
     TransportOptions options;
+    EnvironmentLookup env = process_environment();
 };
 
 CurlTransport::CurlTransport(TransportOptions options) : impl_(std::make_unique<Impl>()) {
@@ -114,6 +175,12 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, impl_->options.total_timeout_ms);
     }
     curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+    // Chosen here rather than by curl from the environment, so that a failure
+    // names the proxy (see proxy.hpp); "" for none stops curl looking itself,
+    // and the NO_PROXY exclusions have been applied already.
+    const auto proxy = choose_proxy(request.scheme, host_of(request.host), impl_->env);
+    curl_easy_setopt(easy, CURLOPT_PROXY, proxy ? proxy->url.c_str() : "");
+    curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
     // The path is already encoded and must go out byte for byte as signed.
     curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, write_body);
@@ -162,10 +229,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
                                " s, transfer stalled (" + request.method + " " + request.scheme +
                                "://" + request.host + ")"};
     }
-    if (code != CURLE_OK) {
-        throw TransportFailure{std::string(curl_easy_strerror(code)) + " (" + request.method + " " +
-                               request.scheme + "://" + request.host + ")"};
-    }
+    if (code != CURLE_OK) throw TransportFailure{failure_message(easy, code, request, proxy)};
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
 }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "retention/object_list.hpp"
@@ -12,13 +13,29 @@ namespace retention {
 
 using TimePoint = s3::TimePoint;
 
+// A folder marker: the 0-byte key ending in '/' that the S3 console's "Create
+// folder" (and some sync tools) write. It is no content: a folder holding only
+// markers is an empty folder, not a deployment.
+inline bool is_folder_marker(std::string_view key, std::uint64_t size) {
+    return size == 0 && !key.empty() && key.back() == '/';
+}
+
 struct Deployment {
     std::string name;    // NAME, without slashes
     std::string prefix;  // ROOT + NAME + "/": the only keys that belong to it
     std::uint64_t objects = 0;
     std::uint64_t bytes = 0;
-    TimePoint newest{};  // latest LastModified: when it was last written
-    TimePoint oldest{};  // earliest LastModified
+    // Latest and earliest LastModified of its content: folder markers do not
+    // count (a marker re-written by a sync tool does not make a build new),
+    // unless the folder holds nothing else.
+    TimePoint newest{};
+    TimePoint oldest{};
+    std::uint64_t folder_markers = 0;  // of objects: deleted with it, but no content
+    // Whether the listing found a key directly in the folder (NAME/index.html)
+    // and one in a sub-folder (NAME/css/app.css): a root whose folders all hold
+    // only sub-folders is likely one level too high (apps, not deployments).
+    bool has_direct_objects = false;
+    bool has_subfolders = false;
     // False while only the folder is known: with --sort-by name and no age
     // cutoff the plan needs no object listing of the deployments it keeps.
     bool listed = true;
@@ -28,9 +45,14 @@ struct Deployment {
     std::uint64_t versions = 0;  // versions, current ones included
     std::uint64_t delete_markers = 0;
     std::uint64_t version_bytes = 0;
+    // Versions and delete markers of keys that are not folder markers.
+    std::uint64_t content_versions = 0;
     // Every object found under prefix, in listing order. Deletion sends
     // exactly these, so nothing that was not listed and planned can be deleted.
     ObjectList contents;
+
+    // Listed, and nothing in it but folder markers (or nothing at all).
+    [[nodiscard]] bool only_folder_markers() const { return listed && objects == folder_markers; }
 };
 
 }  // namespace retention

@@ -237,22 +237,23 @@ private:
             auto& state = progress_[id.deployment];
             --state.remaining;
             hooks_.on_key_done(KeyOutcome{
-                dep.contents.key(id.index),
-                {},
-                dep.name,
+                dep.contents.key(id.index), dep.contents.version_id(id.index), dep.name,
                 failure == nullptr,
                 failure == nullptr ? std::string_view() : std::string_view(failure->code)});
             if (failure != nullptr) {
                 state.any_failed = true;
                 result_.failed.push_back(*failure);
             } else {
-                ++result_.objects_deleted;
+                // By version id, an object is gone when its current version is:
+                // older versions and delete markers have counts of their own.
+                if (dep.contents.is_current_object(id.index)) ++result_.objects_deleted;
                 if (frees_storage_) result_.bytes_freed += dep.contents.object_size(id.index);
                 if (dep.contents.has_versions()) {
                     ++(dep.contents.is_delete_marker(id.index) ? result_.delete_markers_deleted
                                                                : result_.versions_deleted);
                 }
             }
+            ++result_.entries_answered;
             if (state.remaining != 0 || state.any_failed) return;
         }
         recheck(dep);

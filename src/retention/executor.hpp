@@ -36,6 +36,8 @@ struct AppearedObjects {
 
 struct ExecutionResult {
     std::uint64_t deployments_deleted = 0;  // every object gone, nothing new appeared
+    // Current objects removed: with --purge-versions, the current versions
+    // (older versions and delete markers are counted below).
     std::uint64_t objects_deleted = 0;
     std::uint64_t bytes_freed = 0;
     std::uint64_t objects_not_attempted = 0;  // left when a stop was requested
@@ -43,6 +45,8 @@ struct ExecutionResult {
     std::uint64_t versions_deleted = 0;
     std::uint64_t delete_markers_deleted = 0;
     std::uint64_t ghosts_purged = 0;
+    // Keys (or versions) with an outcome, deleted or failed: for progress.
+    std::uint64_t entries_answered = 0;
     std::vector<FailedKey> failed;
     std::vector<AppearedObjects> appeared;
     std::vector<std::string> warnings;  // e.g. a re-check that could not be made

@@ -33,6 +33,19 @@ std::optional<std::string> folder_name(const std::string& prefix, const std::str
     return name;
 }
 
+// The newest and oldest of a set of times.
+struct TimeRange {
+    TimePoint newest{};
+    TimePoint oldest{};
+    bool any = false;
+    void add(TimePoint when) {
+        if (!any || when > newest) newest = when;
+        if (!any || when < oldest) oldest = when;
+        any = true;
+    }
+    [[nodiscard]] bool empty() const { return !any; }
+};
+
 }  // namespace
 
 void list_deployment(s3::Client& client, Deployment& deployment) {
@@ -40,8 +53,14 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
     deployment.objects = 0;
     deployment.bytes = 0;
     deployment.contents.release();
+    deployment.folder_markers = 0;
+    deployment.has_direct_objects = false;
+    deployment.has_subfolders = false;
+    // Times of the content and of the folder markers apart: markers count only
+    // when there is nothing else.
+    TimeRange content;
+    TimeRange markers;
     std::string token;
-    bool first = true;
     do {
         auto page = client.list_objects_v2(prefix, "", token);
         for (auto& entry : page.objects) {
@@ -53,16 +72,25 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
                     "listing of '" + prefix + "' returned key '" + entry.key + "' outside it", "",
                     "GET s3://" + client.config().bucket + "/?list-type=2");
             }
-            TimePoint when = last_modified(entry, client.config().bucket);
-            if (first || when > deployment.newest) deployment.newest = when;
-            if (first || when < deployment.oldest) deployment.oldest = when;
-            first = false;
+            const TimePoint when = last_modified(entry, client.config().bucket);
+            if (is_folder_marker(entry.key, entry.size)) {
+                markers.add(when);
+                ++deployment.folder_markers;
+            } else {
+                content.add(when);
+                const std::string_view rest = std::string_view(entry.key).substr(prefix.size());
+                (rest.find('/') == std::string_view::npos ? deployment.has_direct_objects
+                                                          : deployment.has_subfolders) = true;
+            }
             ++deployment.objects;
             deployment.bytes += entry.size;
             deployment.contents.add(entry.key, entry.size);
         }
         token = page.is_truncated ? page.next_continuation_token : std::string();
     } while (!token.empty());
+    const TimeRange& age = content.empty() ? markers : content;
+    deployment.newest = age.newest;
+    deployment.oldest = age.oldest;
     deployment.contents.shrink_to_fit();
     deployment.listed = true;
 }
@@ -85,7 +113,9 @@ void list_versions(s3::Client& client, Deployment& deployment) {
                                   "", "GET s3://" + client.config().bucket + "/?versions");
             }
             deployment.contents.add_version(entry.key, entry.size, entry.version_id,
-                                            entry.is_delete_marker);
+                                            entry.is_delete_marker, entry.is_latest);
+            // Versions of folder markers, and delete markers of them, are no content.
+            if (!is_folder_marker(entry.key, entry.size)) ++deployment.content_versions;
             if (entry.is_delete_marker) {
                 ++deployment.delete_markers;
             } else {
@@ -117,8 +147,19 @@ std::vector<std::string> list_version_folders(s3::Client& client, const std::str
     return names;
 }
 
-bool has_objects(s3::Client& client, const Deployment& deployment) {
-    return !client.list_objects_v2(deployment.prefix, "", "", 1).objects.empty();
+FolderContent folder_content(s3::Client& client, const Deployment& deployment) {
+    // Markers sort before what they hold (NAME/ < NAME/a/ < NAME/a/b.txt), so
+    // the first key is usually content; only a folder of markers costs more.
+    auto page = client.list_objects_v2(deployment.prefix, "", "", 1);
+    FolderContent found = FolderContent::kNothing;
+    for (;;) {
+        for (const auto& entry : page.objects) {
+            if (!is_folder_marker(entry.key, entry.size)) return FolderContent::kContent;
+            found = FolderContent::kOnlyFolderMarkers;
+        }
+        if (!page.is_truncated || page.next_continuation_token.empty()) return found;
+        page = client.list_objects_v2(deployment.prefix, "", page.next_continuation_token);
+    }
 }
 
 Folders list_folders(s3::Client& client, const std::string& root) {

@@ -30,8 +30,11 @@ void list_versions(s3::Client& client, Deployment& deployment);
 // The folders directly under root that hold any version or delete marker.
 std::vector<std::string> list_version_folders(s3::Client& client, const std::string& root);
 
-// Whether anything at all is under deployment.prefix: one max-keys=1 request.
-bool has_objects(s3::Client& client, const Deployment& deployment);
+enum class FolderContent { kNothing, kOnlyFolderMarkers, kContent };
+
+// What is under deployment.prefix: one max-keys=1 request when its first key
+// is content; past folder markers, the listing goes on until content shows up.
+FolderContent folder_content(s3::Client& client, const Deployment& deployment);
 
 // Runs fn(i) for i in [0, count) on up to `concurrency` threads; the first
 // exception stops the others from starting new work and is rethrown.

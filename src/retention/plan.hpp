@@ -50,6 +50,12 @@ struct Plan {
     // Folders with versions but no current object: not deployments. Listed
     // with their versions; purged with --purge-versions.
     std::vector<Deployment> ghosts;
+    // Folders holding only folder markers (or, on a versioned bucket, only
+    // versions of them): not deployments, never deleted, listed apart. By name.
+    std::vector<std::string> empty_folders;
+    // What looks like a user's mistake (a root with no folder, a --protect
+    // glob that matches nothing, ...): said on stderr and in the JSON.
+    std::vector<std::string> warnings;
 
     [[nodiscard]] bool versioned() const {
         return versioning != kVersioningDisabled && versioning != kVersioningUnknown;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "retention/inventory.hpp"
+#include "retention/plan_warnings.hpp"
 #include "retention/planner.hpp"
 
 namespace retention {
@@ -31,8 +32,15 @@ bool names_suffice(const Policy& policy) {
     return policy.sort_by == SortBy::kName && !policy.cutoff;
 }
 
-void drop_empty(std::vector<Deployment>& deployments) {
-    std::erase_if(deployments, [](const Deployment& d) { return d.listed && d.objects == 0; });
+// Takes the listed folders that hold no content out of deployments: those
+// with folder markers go to empty_folders, those with nothing (emptied since
+// the folder listing) are dropped.
+void drop_empty(std::vector<Deployment>& deployments, std::vector<std::string>& empty_folders) {
+    std::erase_if(deployments, [&](Deployment& d) {
+        if (!d.only_folder_markers()) return false;
+        if (d.objects > 0) empty_folders.push_back(std::move(d.name));
+        return true;
+    });
 }
 
 void release_kept(Plan& plan) {
@@ -43,7 +51,7 @@ void release_kept(Plan& plan) {
 
 Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::string& root,
                      std::vector<Deployment> folders, const Policy& policy,
-                     const BuildOptions& options) {
+                     const BuildOptions& options, std::vector<std::string>& empty_folders) {
     // Decide on names; confirm the kept ones hold objects; decide again
     // without the empty ones until every kept one is confirmed.
     // One byte a folder, not std::vector<bool>: the checks run in parallel, and
@@ -51,6 +59,7 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
     // (seen as a folder checked twice under load).
     std::vector<std::uint8_t> confirmed(folders.size(), 0);
     std::vector<std::uint8_t> empty(folders.size(), 0);
+    std::vector<std::uint8_t> markers_only(folders.size(), 0);
     for (;;) {
         std::vector<Deployment> candidates;
         std::vector<std::size_t> origin;
@@ -75,15 +84,23 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
         if (to_check.empty()) break;
         for_each_parallel(to_check.size(), options.concurrency, [&](std::size_t k) {
             const std::size_t i = to_check[k];
-            if (has_objects(client, folders[i])) {
-                confirmed[i] = 1;
-            } else {
-                empty[i] = 1;
+            switch (folder_content(client, folders[i])) {
+                case FolderContent::kContent:
+                    confirmed[i] = 1;
+                    break;
+                case FolderContent::kOnlyFolderMarkers:
+                    markers_only[i] = 1;
+                    empty[i] = 1;
+                    break;
+                case FolderContent::kNothing:
+                    empty[i] = 1;
+                    break;
             }
         });
     }
     std::vector<Deployment> remaining;
     for (std::size_t i = 0; i < folders.size(); ++i) {
+        if (markers_only[i] != 0) empty_folders.push_back(folders[i].name);
         if (empty[i] == 0) remaining.push_back(std::move(folders[i]));
     }
     Plan plan = make_plan(bucket, root, std::move(remaining), policy);
@@ -95,10 +112,8 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
     // A doomed folder that turned out empty is no deployment: it leaves the
     // plan. The kept ones are unaffected (they were confirmed above).
     std::vector<Deployment> final_set;
-    for (auto& decision : plan.decisions) {
-        if (decision.deployment.listed && decision.deployment.objects == 0) continue;
-        final_set.push_back(std::move(decision.deployment));
-    }
+    for (auto& decision : plan.decisions) final_set.push_back(std::move(decision.deployment));
+    drop_empty(final_set, empty_folders);
     return make_plan(bucket, root, std::move(final_set), policy);
 }
 
@@ -106,7 +121,7 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
 // object), and with --purge-versions lists the versions of everything doomed.
 void add_versions(s3::Client& client, const std::string& root, Plan& plan,
                   const BuildOptions& options) {
-    std::set<std::string> deployments;
+    std::set<std::string> deployments(plan.empty_folders.begin(), plan.empty_folders.end());
     for (const auto& decision : plan.decisions) deployments.insert(decision.deployment.name);
     for (auto& name : list_version_folders(client, root)) {
         if (deployments.count(name) != 0) continue;
@@ -125,8 +140,13 @@ void add_versions(s3::Client& client, const std::string& root, Plan& plan,
     }
     for_each_parallel(to_list.size(), options.concurrency,
                       [&](std::size_t k) { list_versions(client, *to_list[k]); });
-    std::erase_if(plan.ghosts,
-                  [](const Deployment& g) { return g.versions + g.delete_markers == 0; });
+    // A ghost of folder markers alone is an empty folder too: nothing to purge.
+    std::erase_if(plan.ghosts, [&](Deployment& g) {
+        if (g.content_versions > 0) return false;
+        if (g.versions + g.delete_markers > 0) plan.empty_folders.push_back(std::move(g.name));
+        return true;
+    });
+    std::sort(plan.empty_folders.begin(), plan.empty_folders.end());
     if (!options.purge_versions) {
         // Only shown: keep no version ids for what will not be deleted.
         for (auto& ghost : plan.ghosts) ghost.contents.release();
@@ -137,6 +157,15 @@ void add_versions(s3::Client& client, const std::string& root, Plan& plan,
         plan.summary.versions_to_delete += d->versions + d->delete_markers;
         plan.summary.version_bytes_to_delete += d->version_bytes;
     }
+}
+
+// Whether the root, without its '/', is the key of an object: the URL names
+// a file, not a folder. Keys sort by bytes, so it comes first if it exists.
+bool root_is_object(s3::Client& client, const std::string& root) {
+    if (root.empty()) return false;
+    const std::string key = root.substr(0, root.size() - 1);
+    auto page = client.list_objects_v2(key, "", "", 1);
+    return !page.objects.empty() && page.objects.front().key == key;
 }
 
 }  // namespace
@@ -152,22 +181,30 @@ Plan build_plan(s3::Client& client, const std::string& bucket, const std::string
         if (error.kind != s3::ErrorKind::kAccessDenied || options.purge_versions) throw;
     }
     Folders folders = list_folders(client, root);
+    RootFacts facts{folders.deployments.size(), folders.root_objects, false};
+    std::vector<std::string> empty_folders;
     Plan plan;
     if (names_suffice(policy)) {
-        plan =
-            plan_from_names(client, bucket, root, std::move(folders.deployments), policy, options);
+        plan = plan_from_names(client, bucket, root, std::move(folders.deployments), policy,
+                               options, empty_folders);
     } else {
         auto& deployments = folders.deployments;
         std::vector<Deployment*> all;
         all.reserve(deployments.size());
         for (auto& d : deployments) all.push_back(&d);
         list_all(client, all, options);
-        drop_empty(deployments);
+        drop_empty(deployments, empty_folders);
         plan = make_plan(bucket, root, std::move(deployments), policy);
     }
+    std::sort(empty_folders.begin(), empty_folders.end());
+    plan.empty_folders = std::move(empty_folders);
     release_kept(plan);
     plan.versioning = versioning;
     if (plan.versioned()) add_versions(client, root, plan, options);
+    if (facts.folders == 0 && facts.root_objects == 0 && plan.ghosts.empty()) {
+        facts.root_is_object = root_is_object(client, root);
+    }
+    plan.warnings = plan_warnings(plan, facts);
     return plan;
 }
 

@@ -19,6 +19,25 @@ std::string request_label(const std::string& method, const std::string& bucket,
     return label;
 }
 
+// The S3Error of a non-2xx answer, from its S3 error document when it has one.
+S3Error error_of(const net::HttpResponse& response, const std::string& endpoint,
+                 const std::string& label) {
+    std::string request_id = response.header("x-amz-request-id");
+    auto doc = parse_error(response.body);
+    S3Error error = [&] {
+        if (!doc) {
+            return S3Error::without_error_document(response.status, response.header("content-type"),
+                                                   response.body.empty(), endpoint, request_id,
+                                                   label);
+        }
+        if (!doc->request_id.empty()) request_id = doc->request_id;
+        return S3Error(classify(doc->code, response.status), response.status, doc->code,
+                       doc->message, request_id, label);
+    }();
+    error.retry_after = parse_retry_after(response.header("retry-after"));
+    return error;
+}
+
 }  // namespace
 
 std::string amz_date(std::chrono::system_clock::time_point when) {
@@ -172,20 +191,12 @@ net::HttpResponse Client::attempt(int attempt, const std::string& method, const 
         if (!follow_region(response, current.region)) break;
     }
 
-    std::string code;
-    std::string message;
-    std::string request_id = response.header("x-amz-request-id");
-    if (auto doc = parse_error(response.body)) {
-        code = doc->code;
-        message = doc->message;
-        if (!doc->request_id.empty()) request_id = doc->request_id;
-    } else {
-        message = "HTTP " + std::to_string(response.status) + " without an S3 error document";
-    }
-    S3Error error(classify(code, response.status), response.status, code, message, request_id,
-                  label);
-    error.retry_after = parse_retry_after(response.header("retry-after"));
-    throw error;
+    // What the user pointed us at, rather than the host a bucket was prefixed to.
+    const Endpoint& ep = target().endpoint;
+    throw error_of(response,
+                   config_.endpoint_url.empty() ? ep.scheme + "://" + ep.host + ep.base_path
+                                                : config_.endpoint_url,
+                   label);
 }
 
 namespace {

@@ -203,6 +203,12 @@ std::shared_ptr<CredentialsProvider> Chain::from_profile(const std::string& prof
                     throw ConfigError{"profile " + profile +
                                       " is its own source_profile "
                                       "but has no static keys"};
+            } else if (!files_.has_profile(*source_profile)) {
+                // Name the profile that refers to it: that is the line to fix.
+                throw ConfigError{"profile '" + profile +
+                                  "' has source_profile = " + *source_profile +
+                                  ", but there is no profile '" + *source_profile + "' in " +
+                                  files_.config_path() + " or " + files_.credentials_path()};
             } else {
                 source = from_profile(*source_profile, visiting);
             }

@@ -12,7 +12,29 @@ bool virtual_host_compatible(const std::string& bucket) {
     return bucket.find('.') == std::string::npos;
 }
 
+// "host:port" -> "host"; "[::1]:9000" -> "[::1]".
+std::string without_port(const std::string& host_port) {
+    if (!host_port.empty() && host_port.front() == '[') {
+        return host_port.substr(0, host_port.find(']') + 1);
+    }
+    return host_port.substr(0, host_port.find(':'));
+}
+
 }  // namespace
+
+bool is_ip_literal(const std::string& host) {
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return true;
+    // All digits and dots: no DNS name has an all-numeric top-level label, and
+    // curl takes shorthand forms such as 127.1 as IPv4 too.
+    return !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+std::string virtual_host_problem(const std::string& endpoint_url) {
+    const auto url = parse_http_url(endpoint_url);
+    if (!url || !is_ip_literal(without_port(url->host))) return "";
+    return "--addressing-style virtual needs a host name in --endpoint-url; '" + endpoint_url +
+           "' is an IP address (use --addressing-style path)";
+}
 
 Endpoint resolve_endpoint(const std::string& endpoint_url, const std::string& region,
                           const std::string& bucket, AddressingStyle style) {
@@ -34,6 +56,11 @@ Endpoint resolve_endpoint(const std::string& endpoint_url, const std::string& re
         endpoint.base_path = url->path;
         while (!endpoint.base_path.empty() && endpoint.base_path.back() == '/') {
             endpoint.base_path.pop_back();
+        }
+        if (style == AddressingStyle::kVirtual) {
+            if (auto problem = virtual_host_problem(endpoint_url); !problem.empty()) {
+                throw std::invalid_argument(problem);
+            }
         }
         endpoint.path_style = style != AddressingStyle::kVirtual;
     }

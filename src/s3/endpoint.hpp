@@ -17,9 +17,19 @@ struct Endpoint {
 // An empty endpoint_url means AWS itself. auto: virtual-hosted on AWS; path
 // style for custom endpoints (MinIO, Ceph, moto rarely have wildcard DNS) and
 // for bucket names with dots (the *.s3 TLS certificate does not cover them).
-// Throws std::invalid_argument for an endpoint URL that is not http(s).
+// Throws std::invalid_argument for an endpoint URL that is not http(s), and
+// for virtual style on an endpoint addressed by IP (see virtual_host_problem).
 Endpoint resolve_endpoint(const std::string& endpoint_url, const std::string& region,
                           const std::string& bucket,
                           AddressingStyle style = AddressingStyle::kAuto);
+
+// Virtual-hosted style puts the bucket in front of the host name
+// (BUCKET.minio.local): an IP address has no such name, so curl would send the
+// request to a host that does not exist. Empty when endpoint_url (http(s),
+// custom) can take virtual style, else the message saying how to fix it.
+std::string virtual_host_problem(const std::string& endpoint_url);
+
+// "127.0.0.1", "[::1]" (a host as in a URL, without the port): an IP literal.
+bool is_ip_literal(const std::string& host);
 
 }  // namespace s3

@@ -102,7 +102,13 @@ bool is_retryable(ErrorKind kind) {
 
 S3Error::S3Error(ErrorKind kind_, long http_status_, std::string code_, std::string message_,
                  std::string request_id_, std::string request_)
-    : std::runtime_error(describe(http_status_, code_, message_, request_id_, request_)),
+    : S3Error(kind_, http_status_, std::move(code_), std::move(message_), std::move(request_id_),
+              std::move(request_), false) {}
+
+S3Error::S3Error(ErrorKind kind_, long http_status_, std::string code_, std::string message_,
+                 std::string request_id_, std::string request_, bool status_told)
+    : std::runtime_error(
+          describe(http_status_, code_, message_, request_id_, request_, status_told)),
       kind(kind_),
       http_status(http_status_),
       code(std::move(code_)),
@@ -110,17 +116,40 @@ S3Error::S3Error(ErrorKind kind_, long http_status_, std::string code_, std::str
       request_id(std::move(request_id_)),
       request(std::move(request_)) {}
 
+S3Error S3Error::without_error_document(long http_status, const std::string& content_type,
+                                        bool empty_body, const std::string& endpoint,
+                                        std::string request_id, std::string request) {
+    // The media type only: its parameters (charset=...) say nothing about who answered.
+    std::string media_type = content_type.substr(0, content_type.find(';'));
+    while (!media_type.empty() && media_type.back() == ' ') media_type.pop_back();
+    std::string message =
+        "the endpoint answered HTTP " + std::to_string(http_status) + " with no S3 error document";
+    if (!media_type.empty()) {
+        message += " (" + media_type + ")";
+    } else if (empty_body) {
+        message += " (empty body)";
+    }
+    // S3 sends an error document with every 4xx it answers; a 5xx without one
+    // is more likely a load balancer in front of S3 having a bad moment.
+    if (http_status < 500) message += ": is " + endpoint + " an S3 endpoint?";
+    return S3Error(classify("", http_status), http_status, "", std::move(message),
+                   std::move(request_id), std::move(request), true);
+}
+
 std::string S3Error::describe(long http_status, const std::string& code, const std::string& message,
-                              const std::string& request_id, const std::string& request) {
+                              const std::string& request_id, const std::string& request,
+                              bool status_told) {
     std::string text;
     if (!code.empty()) text += code + ": ";
     text += message.empty() ? std::string("no message") : message;
-    if (http_status != 0)
-        text += " (HTTP " + std::to_string(http_status);
-    else
-        text += " (no response";
-    if (!request_id.empty()) text += ", request id " + request_id;
-    text += ")";
+    std::string facts;
+    if (http_status == 0) {
+        facts = "no response";
+    } else if (!status_told) {
+        facts = "HTTP " + std::to_string(http_status);
+    }
+    if (!request_id.empty()) facts += (facts.empty() ? "" : ", ") + ("request id " + request_id);
+    if (!facts.empty()) text += " (" + facts + ")";
     if (!request.empty()) text += " [" + request + "]";
     return text;
 }

@@ -33,6 +33,14 @@ struct S3Error : std::runtime_error {
     S3Error(ErrorKind kind, long http_status, std::string code, std::string message,
             std::string request_id, std::string request);
 
+    // An HTTP error status whose body is no S3 error document: often no S3
+    // at all (a web server, a captive portal, a proxy's error page), so the
+    // message says what answered and asks whether the endpoint is S3.
+    // content_type as the answer's header said; empty when it had none.
+    static S3Error without_error_document(long http_status, const std::string& content_type,
+                                          bool empty_body, const std::string& endpoint,
+                                          std::string request_id, std::string request);
+
     ErrorKind kind;
     long http_status;     // 0 when no response arrived
     std::string code;     // S3 error code, e.g. NoSuchBucket; empty when none
@@ -43,9 +51,12 @@ struct S3Error : std::runtime_error {
     std::optional<std::chrono::milliseconds> retry_after;
 
 private:
+    // status_told: the message says the HTTP status already, so what() does not repeat it.
+    S3Error(ErrorKind kind, long http_status, std::string code, std::string message,
+            std::string request_id, std::string request, bool status_told);
     static std::string describe(long http_status, const std::string& code,
                                 const std::string& message, const std::string& request_id,
-                                const std::string& request);
+                                const std::string& request, bool status_told);
 };
 
 }  // namespace s3

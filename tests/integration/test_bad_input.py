@@ -36,7 +36,7 @@ FLAG_CASES = [
     ("keep with spaces", ["{url}", "--keep", " 3"], "--keep"),
     ("-k 0", ["{url}", "-k", "0"], "--keep"),
     ("keep without a value", ["{url}", "--keep"], "--keep"),
-    ("keep twice", ["{url}", "--keep", "3", "--keep", "4"], "--keep"),
+    ("keep twice", ["{url}", "--keep", "3", "--keep", "4"], "--keep was given more than once"),
     ("no keep", ["{url}"], "--keep"),
     # unknown flags
     ("unknown long flag", ["{url}", "--keep", "3", "--frobnicate"], "--frobnicate"),
@@ -75,6 +75,8 @@ FLAG_CASES = [
     # --protect
     ("protect empty", ["{url}", "--keep", "3", "--protect", ""], "--protect"),
     ("protect with a slash", ["{url}", "--keep", "3", "--protect", "a/b"], "--protect"),
+    ("protect unclosed bracket", ["{url}", "--keep", "3", "--protect", "release-["], "--protect"),
+    ("protect trailing backslash", ["{url}", "--keep", "3", "--protect", "v1\\"], "--protect"),
     # retries, timeout, concurrency
     ("max-attempts 0", ["{url}", "--keep", "3", "--max-attempts", "0"], "--max-attempts"),
     ("max-attempts x", ["{url}", "--keep", "3", "--max-attempts", "x"], "--max-attempts"),
@@ -106,6 +108,54 @@ FLAG_CASES = [
     ("endpoint-url no host", ["{url}", "--keep", "3", "--endpoint-url", "http://"], "http://"),
     ("endpoint-url with a space", ["{url}", "--keep", "3", "--endpoint-url", "http://a b"],
      "http://a b"),
+]
+
+# Word for word: what was wrong and how to fix it (main appends " (see --help)").
+# (label, argv, message); `{endpoint}` is moto's URL, http://127.0.0.1:PORT.
+EXACT_CASES = [
+    ("keep twice", ["{url}", "--keep", "3", "--keep", "4"],
+     "--keep was given more than once ('3' and '4'): give it once"),
+    ("keep twice, short and = forms", ["{url}", "-k3", "--keep=4"],
+     "--keep was given more than once ('3' and '4'): give it once"),
+    ("two URLs", ["{url}", "s3://other-bucket", "--keep", "3"],
+     "more than one URL ('{url}' and 's3://other-bucket'): give one"),
+    ("unknown option", ["{url}", "--keep", "3", "--expected-bucket-owner", "123"],
+     "unknown option '--expected-bucket-owner'"),
+    ("unknown option before the URL", ["--expected-bucket-owner", "123", "{url}", "--keep", "3"],
+     "unknown option '--expected-bucket-owner'"),
+    ("unknown option close to a known one", ["{url}", "--keep", "3", "--dry-rn"],
+     "unknown option '--dry-rn'; did you mean '--dry-run'?"),
+    ("misspelt --keep", ["{url}", "--kep", "3"], "unknown option '--kep'; did you mean '--keep'?"),
+    ("older-than 0d", ["{url}", "--keep", "3", "--older-than", "0d"],
+     "--older-than '0d' must be greater than 0"),
+    ("older-than 100000w", ["{url}", "--keep", "3", "--older-than", "100000w"],
+     "--older-than '100000w' is too large: at most 100 years (36600d)"),
+    ("older-than 5x", ["{url}", "--keep", "3", "--older-than", "5x"],
+     "--older-than '5x' is not an age like 45m, 36h, 30d or 2w"),
+    ("protect [", ["{url}", "--keep", "3", "--protect", "["],
+     "--protect '[' is not a valid glob: unclosed '[' (end the set with ']', or write '\\[' for a "
+     "literal '[')"),
+    ("protect trailing backslash", ["{url}", "--keep", "3", "--protect", "v1\\"],
+     "--protect 'v1\\' is not a valid glob: it ends in a lone '\\', which escapes nothing "
+     "(write '\\\\' for a backslash)"),
+    ("virtual style on an IPv4 endpoint",
+     ["{url}", "--keep", "3", "--addressing-style", "virtual", "--endpoint-url", "{endpoint}"],
+     "--addressing-style virtual needs a host name in --endpoint-url; '{endpoint}' is an IP "
+     "address (use --addressing-style path)"),
+    ("virtual style on an IPv6 endpoint",
+     ["{url}", "--keep", "3", "--addressing-style", "virtual", "--endpoint-url",
+      "http://[::1]:9"],
+     "--addressing-style virtual needs a host name in --endpoint-url; 'http://[::1]:9' is an IP "
+     "address (use --addressing-style path)"),
+]
+
+# Every option that takes one value: given twice, named with both values.
+SINGLE_VALUE_OPTIONS = [
+    ("--keep", "3"), ("--older-than", "3d"), ("--before", "2026-01-31T00:00:00Z"),
+    ("--sort-by", "name"), ("--output", "text"), ("--endpoint-url", "{endpoint}"),
+    ("--region", "us-east-1"), ("--profile", "default"), ("--addressing-style", "path"),
+    ("--max-attempts", "3"), ("--timeout", "10"), ("--concurrency", "4"),
+    ("--log-file", "audit.log"),
 ]
 
 BUCKET_64 = "b" * 64
@@ -282,6 +332,41 @@ class BadInputTest(harness.S3TestCase):
     def test_bad_flags_also_with_yes_and_without_dry_run(self):
         # The same refusal when the run would delete: nothing is listed first.
         self.sweep(FLAG_CASES, extra=("--yes",))
+
+    def assertMessage(self, argv, message, see_help=True, **kw):
+        line = self.assertRejected(argv, **kw)
+        self.assertEqual(line, "s3-cleanup: error: " + self.fill(message) +
+                         (" (see --help)" if see_help else ""))
+
+    def test_messages_word_for_word(self):
+        for label, argv, message in EXACT_CASES:
+            with self.subTest(label):
+                self.assertMessage(argv, message)
+
+    def test_every_single_value_option_given_twice(self):
+        for flag, value in SINGLE_VALUE_OPTIONS:
+            with self.subTest(flag):
+                other = "4" if flag == "--keep" else None
+                argv = ["{url}", flag, value, f"{flag}={other or value}"]
+                if flag != "--keep":
+                    argv += ["--keep", "3"]
+                if flag != "--endpoint-url":
+                    argv += ["--endpoint-url", "{endpoint}"]
+                self.assertMessage(argv, f"{flag} was given more than once ('{value}' and "
+                                         f"'{other or value}'): give it once")
+        # --protect is the one option that repeats: the run goes on.
+        r = self.run_cli(f"s3://{self.bucket}", "--keep", "3", "--dry-run", "--protect", "v1",
+                         "--protect", "v2", *self.endpoint_args())
+        self.assertEqual(r.returncode, 0, self.explain(r))
+
+    def test_virtual_style_from_the_profile_on_an_ip_endpoint(self):
+        # The style may come from ~/.aws/config: the same refusal, before any request
+        # (found once the settings are resolved, so without "(see --help)").
+        env = {"AWS_CONFIG_FILE": self.write("config",
+                                             "[default]\ns3 =\n  addressing_style = virtual\n")}
+        self.assertMessage(["{url}", "--keep", "3"], env_extra=env, see_help=False, message=(
+            "--addressing-style virtual needs a host name in --endpoint-url; '{endpoint}' is an "
+            "IP address (use --addressing-style path)"))
 
     # ---- URLs
     def test_bad_urls(self):

@@ -86,6 +86,22 @@ class Cases:
         self.assertEqual(len(kept_listings), 3, kept_listings)
         self.assertTrue(all("max-keys=1" in l for l in kept_listings), kept_listings)
 
+    def test_folders_of_only_markers_are_not_deployments(self):
+        """Folder markers (0-byte keys ending in '/') alone make no deployment: by name the
+        marker folders sort last, yet d5 is kept and the markers stay (issue 12)."""
+        b = self.new_bucket()
+        objects = {}
+        for i in range(1, 6):
+            objects.update(deployment(f"d{i}", 3))
+        markers = {"new-empty-folder/": b"", "x/": b"", "x/a/": b"", "x/a/b/": b""}
+        self.seed(b, {**objects, **markers, "d4/": b""})
+        doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes")
+        self.assertEqual([(d["name"], d["action"]) for d in doc["deployments"]],
+                         [("d5", "keep")] + [(f"d{i}", "delete") for i in (4, 3, 2, 1)])
+        self.assertEqual(doc["empty_folders"], ["new-empty-folder", "x"])
+        self.assertEqual(doc["result"]["objects_deleted"], 13)  # d4's stray marker went too
+        self.assertEqual(self.list_keys(b), sorted([*deployment("d5", 3), *markers]))
+
     def test_newest_by_write_time(self):
         b = self.new_bucket()
         for name in ("zeta", "alpha", "mid"):  # written in this order, a second apart

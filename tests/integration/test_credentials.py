@@ -141,7 +141,14 @@ class CredentialsCase(harness.S3TestCase):
                 "--endpoint-url", endpoint or self.server.endpoint_url, *args]
         r = self.run_cli(*full, env_extra=env, timeout=timeout)
         self.assertIn(r.returncode, rc, self.explain(r, full))
-        self.assertEqual(r.stdout, "", "nothing on stdout when failing" + self.explain(r, full))
+        # --output json: stdout holds nothing, or one document that reports the error.
+        if r.stdout:
+            try:
+                doc = json.loads(r.stdout)
+            except json.JSONDecodeError as e:
+                self.fail(f"stdout is neither empty nor one JSON document ({e})"
+                          + self.explain(r, full))
+            self.assertIn("error", doc, "the JSON document reports the error" + self.explain(r, full))
         self.assertOneErrorLine(r, args=full)
         return r
 
@@ -326,6 +333,26 @@ class AssumeRoleTest(CredentialsCase):
         self.assertRegex(r.stderr, r"(?i)loop|cycl|circular|recurs")
         self.assertRegex(r.stderr, r"ping|pong")
         self.assertEqual(self.sts_calls(smark), [])
+
+    def test_missing_source_profile_names_the_referring_profile(self):
+        """A configuration error (exit 2), before any request, naming the line to fix."""
+        b, deps = self.three()
+        self.base_profile()
+        self.write("config", f"[profile dev]\nrole_arn = {self.server.role_arn}\n"
+                             "source_profile = nope\n")
+        want = ("s3-cleanup: error: profile 'dev' has source_profile = nope, but there is no "
+                f"profile 'nope' in {self.tmp / 'config'} or {self.tmp / 'credentials'}\n")
+        for how, args, env in (("--profile", ["--profile", "dev"], self.env()),
+                               ("AWS_PROFILE", [], self.env(AWS_PROFILE="dev"))):
+            with self.subTest(how=how):
+                full = [f"s3://{b}", "--keep", "1", "--dry-run", *self.endpoint_args(), *args]
+                smark = self.server.sts_log_mark()
+                mark = self.server.request_mark()
+                r = self.run_cli(*full, env_extra=env)
+                self.assertEqual(r.returncode, 2, self.explain(r, full))
+                self.assertEqual(r.stderr, want, self.explain(r, full))
+                self.assertEqual(self.server.requests_since(mark), [], "no request sent")
+                self.assertEqual(self.sts_calls(smark), [])
 
     def test_external_id(self):
         b, deps = self.three()

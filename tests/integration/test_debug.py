@@ -235,6 +235,13 @@ class SecretsTest(CredentialsCase):
             self.static_fake(temp, extra=("--delay-ms", "5000")), AWS_METADATA_SERVICE_TIMEOUT="1"))
         self.run_case("IMDS revoked credentials", self.imds_env(self.static_fake(revoked)))
         self.run_case("no credentials at all", self.env())
+        # ---- a proxy with a password in its URL (curl's http_proxy), unreachable
+        proxy_password = self.secret("proxy password", "pxy-" + pysecrets.token_urlsafe(24))
+        r = self.run_case("proxy unreachable", env_keys(
+            moto, http_proxy=f"http://proxyuser:{proxy_password}@127.0.0.1:{harness.free_port()}"),
+            1, "--max-attempts", "2")
+        self.assertIn("cannot connect to the proxy http://127.0.0.1:", r.stderr)
+        self.assertNotIn("proxyuser", r.stdout + r.stderr)
         # ---- and when it works
         self.run_case("ok: environment", env_keys(temp), 0)
         self.run_case("ok: container with token", self.env(

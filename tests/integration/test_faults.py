@@ -385,7 +385,8 @@ class NoServerAndNoRetryTest(FaultTestCase):
         endpoint = f"http://127.0.0.1:{port}"
         doc, r, seconds = self.run_json(b, endpoint, "--keep", "3", "--max-attempts", "2",
                                         expect_rc=1)
-        self.assertIsNone(doc)
+        # --output json: one document, with the error, even when nothing was reached.
+        self.assertEqual((doc["error"]["code"], doc["error"]["exit"]), ("NetworkError", 1), doc)
         self.assertOneErrorLine(r, f"GET s3://{b}/")
         self.assertRegex(r.stderr, r"(?i)connect")
         self.assertLess(seconds, 10)

@@ -31,8 +31,8 @@ import harness
 from harness import Dep, FaultProxy, days_ago, objects_of
 
 CLEAR = b"\r\x1b[K"
-LISTING_RE = re.compile(r"^listing: ([\d,]+) deployments, ([\d,]+) objects found$")
-DELETING_RE = re.compile(r"^deleting: ([\d,]+)/([\d,]+) objects(  [\d,]+/s  \d+:\d\d left)?$")
+LISTING_RE = re.compile(r"^listing: ([\d,]+) deployments?, ([\d,]+) objects? found$")
+DELETING_RE = re.compile(r"^deleting: ([\d,]+)/([\d,]+) objects?(  [\d,]+/s  \d+:\d\d left)?$")
 AUDIT_TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
@@ -276,7 +276,7 @@ class QuietTest(FitCase):
                       self.explain(r))
         self.assertIn(f"s3-cleanup: warning: {racing}: objects appeared during cleanup",
                       r.stderr, self.explain(r))
-        self.assertIn("Failed: 1 objects could not be deleted", r.stdout, self.explain(r))
+        self.assertIn("Failed: 1 object could not be deleted", r.stdout, self.explain(r))
         # With --quiet: the error line alone, nothing on stdout.
         r, denied, racing = self.run_with_warning_and_error("--quiet")
         lines = r.stderr.splitlines()

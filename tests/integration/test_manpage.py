@@ -41,6 +41,13 @@ class HelpTest(unittest.TestCase):
             self.assertIn(case, examples, f"no example with {case}")
         self.assertIn("Exit codes:", self.help)
 
+    def test_help_lists_every_exit_code(self):
+        # As EXIT STATUS in the man page: 130 and 143 are a stop by SIGINT / SIGTERM.
+        codes = self.help.split("Exit codes:", 1)[1]
+        for text in ("0 done", "1 failed", "2 bad usage", "130 stopped by SIGINT",
+                     "143 stopped by SIGTERM"):
+            self.assertIn(text, re.sub(r"\s+", " ", codes))
+
     def test_help_lists_the_flags_of_this_issue(self):
         for flag in ("--log-file", "--no-progress", "--quiet"):
             self.assertIn(flag, self.help)

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ostream>
 #include <string>
+#include <variant>
 
 namespace {
 
@@ -48,6 +49,50 @@ INSTANTIATE_TEST_SUITE_P(Table, AgeRejectTest,
                                            "1dd", "d1", "abc", "1e3d", "0x10d", "36601d", "5229w",
                                            "99999999999999999999d", "9223372036854775807m",
                                            "9223372036854775808d"));
+
+TEST(AgeReadAge, SaysWhyATextIsNotAnAge) {
+    struct Case {
+        std::string text;
+        cli::AgeError error;
+    };
+    const Case cases[] = {
+        {"0d", cli::AgeError::kZero},
+        {"0m", cli::AgeError::kZero},
+        {"000w", cli::AgeError::kZero},
+        {"36601d", cli::AgeError::kTooLarge},  // one day past 100 years of 366 days
+        {"5229w", cli::AgeError::kTooLarge},
+        {"100000w", cli::AgeError::kTooLarge},
+        {"878401h", cli::AgeError::kTooLarge},
+        {"99999999999999999999d", cli::AgeError::kTooLarge},  // past long long
+        {"9223372036854775807m", cli::AgeError::kTooLarge},
+        {"5x", cli::AgeError::kMalformed},
+        {"-1d", cli::AgeError::kMalformed},
+        {"+1d", cli::AgeError::kMalformed},
+        {"1.5d", cli::AgeError::kMalformed},
+        {" 1d", cli::AgeError::kMalformed},
+        {"1 d", cli::AgeError::kMalformed},
+        {"d", cli::AgeError::kMalformed},
+        {"", cli::AgeError::kMalformed},
+        {"1D", cli::AgeError::kMalformed},
+        {"0x10d", cli::AgeError::kMalformed},
+        {"-0d", cli::AgeError::kMalformed},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.text);
+        const auto age = cli::read_age(c.text);
+        ASSERT_TRUE(std::holds_alternative<cli::AgeError>(age));
+        EXPECT_EQ(std::get<cli::AgeError>(age), c.error);
+        EXPECT_FALSE(cli::parse_age(c.text).has_value());
+    }
+}
+
+TEST(AgeReadAge, TheLimitItself) {
+    EXPECT_EQ(cli::kMaxAgeSeconds, cli::kMaxAgeDays * 86400);
+    const auto age = cli::read_age(std::to_string(cli::kMaxAgeDays) + "d");
+    ASSERT_TRUE(std::holds_alternative<seconds>(age));
+    EXPECT_EQ(std::get<seconds>(age).count(), cli::kMaxAgeSeconds);
+    EXPECT_EQ(std::get<seconds>(cli::read_age("5228w")).count(), 5228LL * 7 * 86400);
+}
 
 TEST(AgeParseTime, AcceptsRfc3339WithZone) {
     struct Case {

@@ -105,7 +105,48 @@ INSTANTIATE_TEST_SUITE_P(
         ValidateCase{"endpoint_no_scheme", [](RawOptions& r) { r.endpoint_url = "127.0.0.1:9000"; },
                      "http://"},
         ValidateCase{"endpoint_ftp", [](RawOptions& r) { r.endpoint_url = "ftp://x"; },
-                     "--endpoint-url"}),
+                     "--endpoint-url"},
+        ValidateCase{"older_than_zero", [](RawOptions& r) { r.older_than = "0d"; },
+                     "--older-than '0d' must be greater than 0"},
+        ValidateCase{"older_than_too_large", [](RawOptions& r) { r.older_than = "100000w"; },
+                     "--older-than '100000w' is too large: at most 100 years (36600d)"},
+        ValidateCase{"older_than_the_limit", [](RawOptions& r) { r.older_than = "36600d"; }, ""},
+        ValidateCase{"older_than_malformed", [](RawOptions& r) { r.older_than = "1.5d"; },
+                     "--older-than '1.5d' is not an age like 45m, 36h, 30d or 2w"},
+        ValidateCase{"protect_unclosed_bracket", [](RawOptions& r) { r.protect = {"["}; },
+                     "--protect '[' is not a valid glob: unclosed '['"},
+        ValidateCase{"protect_trailing_backslash", [](RawOptions& r) { r.protect = {"v1\\"}; },
+                     "--protect 'v1\\' is not a valid glob: it ends in a lone '\\'"},
+        ValidateCase{"protect_brackets_ok",
+                     [](RawOptions& r) {
+                         r.protect = {"v[0-9]*", "[!a]", "\\[x", "[[:digit:]]"};
+                     },
+                     ""},
+        ValidateCase{"virtual_on_an_ip",
+                     [](RawOptions& r) {
+                         r.endpoint_url = "http://127.0.0.1:9000";
+                         r.addressing_style = "virtual";
+                     },
+                     "--addressing-style virtual needs a host name in --endpoint-url; "
+                     "'http://127.0.0.1:9000' is an IP address (use --addressing-style path)"},
+        ValidateCase{"virtual_on_an_ipv6",
+                     [](RawOptions& r) {
+                         r.endpoint_url = "http://[::1]:9000";
+                         r.addressing_style = "virtual";
+                     },
+                     "'http://[::1]:9000' is an IP address"},
+        ValidateCase{"virtual_on_a_host_name",
+                     [](RawOptions& r) {
+                         r.endpoint_url = "http://localhost:9000";
+                         r.addressing_style = "virtual";
+                     },
+                     ""},
+        ValidateCase{"path_on_an_ip",
+                     [](RawOptions& r) {
+                         r.endpoint_url = "http://127.0.0.1:9000";
+                         r.addressing_style = "path";
+                     },
+                     ""}),
     [](const ::testing::TestParamInfo<ValidateCase>& case_info) {
         return std::string(case_info.param.name);
     });
@@ -172,6 +213,137 @@ TEST(OptionsCutoff, FromOlderThanOrBefore) {
         ASSERT_TRUE(options.cutoff(now).has_value());
         EXPECT_EQ(options.cutoff(now)->time_since_epoch().count(), 1767225600000LL);
     }
+}
+
+// ------------------------------------------------------------ glob_problem()
+
+TEST(OptionsGlobProblem, ValidGlobs) {
+    for (const std::string glob : {"release-*", "v?", "[abc]", "[!abc]", "[^abc]", "[]]", "[]a]",
+                                   "[!]]", "[a-z]*", "\\[", "a\\*", "\\\\", "[\\]]", "[[:alpha:]]",
+                                   "[[:digit:][:upper:]]", "[[.a.]]", "[[=a=]]", "a]b", "*[*]*"}) {
+        SCOPED_TRACE(glob);
+        EXPECT_EQ(cli::glob_problem(glob), "");
+    }
+}
+
+TEST(OptionsGlobProblem, InvalidGlobs) {
+    struct Case {
+        std::string glob;
+        std::string problem;  // how the message starts
+    };
+    const std::vector<Case> cases = {
+        {"[", "unclosed '['"},
+        {"release-[", "unclosed '['"},
+        {"[abc", "unclosed '['"},
+        {"[]", "unclosed '['"},  // ']' first is a member: nothing closes the set
+        {"[!]", "unclosed '['"},
+        {"[a\\]", "unclosed '['"},  // the '\\' escapes the ']'
+        {"[[:alpha:]", "unclosed '['"},
+        {"[[:alpha]", "unclosed '['"},
+        {"ok-*[", "unclosed '['"},
+        {"\\", "it ends in a lone '\\'"},
+        {"release-\\", "it ends in a lone '\\'"},
+        {"[[:nope:]]", "unknown character class '[:nope:]'"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.glob);
+        EXPECT_EQ(cli::glob_problem(c.glob).rfind(c.problem, 0), 0u) << cli::glob_problem(c.glob);
+    }
+    EXPECT_EQ(cli::glob_problem("["),
+              "unclosed '[' (end the set with ']', or write '\\[' for a literal '[')");
+}
+
+// --------------------------------------------------------- check_arguments()
+
+const std::vector<cli::OptionSpec>& test_specs() {
+    static const std::vector<cli::OptionSpec> specs = {
+        {"--help", {"--help", "-h"}, false, false},   {"--version", {"--version"}, false, false},
+        {"--keep", {"--keep", "-k"}, true, false},    {"--protect", {"--protect"}, true, true},
+        {"--region", {"--region"}, true, false},      {"--profile", {"--profile"}, true, false},
+        {"--dry-run", {"--dry-run"}, false, false},   {"--yes", {"--yes", "-y"}, false, false},
+        {"--quiet", {"--quiet", "-q"}, false, false},
+    };
+    return specs;
+}
+
+std::string check(const std::vector<std::string>& args) {
+    const auto error = cli::check_arguments(args, test_specs());
+    return error ? error->message : "";
+}
+
+TEST(OptionsCheckArguments, NothingWrong) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {},
+             {"s3://b", "--keep", "3"},
+             {"s3://b", "-k3", "--protect", "a", "--protect=b", "--protect", "c"},
+             {"-yqk", "3", "s3://b"},
+             {"-yq", "-k=3", "s3://b"},
+             {"s3://b", "--dry-run", "--dry-run", "-y", "--yes"},  // flags may repeat
+             {"s3://b", "--keep", "-1"},                           // a value, not an option
+             {"-1"},                                               // CLI11: a positional
+             {"--", "-k"},                                         // after --: the URL
+             {"s3://b", "--keep"},                                 // CLI11 says what is missing
+         }) {
+        std::string joined;
+        for (const auto& a : args) joined += a + " ";
+        SCOPED_TRACE(joined);
+        EXPECT_EQ(check(args), "");
+    }
+}
+
+TEST(OptionsCheckArguments, GivenTwice) {
+    EXPECT_EQ(check({"s3://b", "--keep", "3", "--keep", "4"}),
+              "--keep was given more than once ('3' and '4'): give it once");
+    EXPECT_EQ(check({"s3://b", "-k", "3", "--keep=4", "-k5"}),
+              "--keep was given more than once ('3', '4' and '5'): give it once");
+    EXPECT_EQ(check({"-yk3", "s3://b", "-k", "3"}),
+              "--keep was given more than once ('3' and '3'): give it once");
+    EXPECT_EQ(check({"--region", "a", "--profile", "p", "--region=b", "--profile", "q"}),
+              "--region was given more than once ('a' and 'b'): give it once");
+    // "--keep=" takes the next word, as CLI11 does.
+    EXPECT_EQ(check({"s3://b", "--keep=", "3", "--keep", "4"}),
+              "--keep was given more than once ('3' and '4'): give it once");
+}
+
+TEST(OptionsCheckArguments, MoreThanOneUrl) {
+    EXPECT_EQ(check({"s3://a", "s3://b", "-k", "1"}),
+              "more than one URL ('s3://a' and 's3://b'): give one");
+    EXPECT_EQ(check({"s3://a", "-k", "1", "--", "s3://b", "s3://c"}),
+              "more than one URL ('s3://a', 's3://b' and 's3://c'): give one");
+}
+
+TEST(OptionsCheckArguments, UnknownOptions) {
+    EXPECT_EQ(check({"s3://b", "--expected-bucket-owner", "123"}),
+              "unknown option '--expected-bucket-owner'");
+    EXPECT_EQ(check({"s3://b", "--expected-bucket-owner=123"}),
+              "unknown option '--expected-bucket-owner'");
+    EXPECT_EQ(check({"s3://b", "-z"}), "unknown option '-z'");
+    EXPECT_EQ(check({"s3://b", "-yz"}), "unknown option '-z'");
+    // Close to a known option (edit distance 2 at most, or a prefix of it).
+    EXPECT_EQ(check({"s3://b", "--kep", "3"}), "unknown option '--kep'; did you mean '--keep'?");
+    EXPECT_EQ(check({"s3://b", "--Keep", "3"}), "unknown option '--Keep'; did you mean '--keep'?");
+    EXPECT_EQ(check({"s3://b", "--dryrun"}),
+              "unknown option '--dryrun'; did you mean '--dry-run'?");
+    EXPECT_EQ(check({"s3://b", "--prot", "x"}),
+              "unknown option '--prot'; did you mean '--protect'?");
+    EXPECT_EQ(check({"s3://b", "--regions=x"}),
+              "unknown option '--regions'; did you mean '--region'?");
+    EXPECT_EQ(check({"s3://b", "--quite"}), "unknown option '--quite'; did you mean '--quiet'?");
+    // The unknown option comes first: its value would look like a second URL.
+    EXPECT_EQ(check({"--expected-bucket-owner", "123", "s3://b", "--keep", "3", "--keep", "4"}),
+              "unknown option '--expected-bucket-owner'");
+}
+
+TEST(OptionsCheckArguments, AnOptionThatTakesTheNextFlag) {
+    EXPECT_EQ(check({"s3://b", "--region", "--keep", "3"}),
+              "--region needs a value, got the flag '--keep'");
+    EXPECT_EQ(check({"s3://b", "--protect", "-y"}), "--protect needs a value, got the flag '-y'");
+}
+
+TEST(OptionsCheckArguments, HelpAndVersionWin) {
+    EXPECT_EQ(check({"--bogus", "--help"}), "");
+    EXPECT_EQ(check({"-k", "1", "-k", "2", "-h"}), "");
+    EXPECT_EQ(check({"s3://a", "s3://b", "--version"}), "");
 }
 
 // ---------------------------------------------------- parse_command_line()
@@ -288,6 +460,69 @@ TEST(OptionsCommandLine, UsageErrors) {
     }
 }
 
+TEST(OptionsCommandLine, ExactMessages) {
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    const std::vector<Case> cases = {
+        {{"s3://my-bucket", "--keep", "3", "--keep", "4"},
+         "--keep was given more than once ('3' and '4'): give it once"},
+        {{"s3://my-bucket", "-k", "3", "-k4"},
+         "--keep was given more than once ('3' and '4'): give it once"},
+        {{"s3://a-bucket", "s3://b-bucket", "-k", "1"},
+         "more than one URL ('s3://a-bucket' and 's3://b-bucket'): give one"},
+        {{"s3://my-bucket", "-k", "3", "--expected-bucket-owner", "123"},
+         "unknown option '--expected-bucket-owner'"},
+        {{"s3://my-bucket", "--kep", "3"}, "unknown option '--kep'; did you mean '--keep'?"},
+        {{"s3://my-bucket", "-k", "3", "--older-than", "0d"},
+         "--older-than '0d' must be greater than 0"},
+        {{"s3://my-bucket", "-k", "3", "--older-than", "100000w"},
+         "--older-than '100000w' is too large: at most 100 years (36600d)"},
+        {{"s3://my-bucket", "-k", "3", "--protect", "["},
+         "--protect '[' is not a valid glob: unclosed '[' (end the set with ']', or write '\\[' "
+         "for a literal '[')"},
+        {{"s3://my-bucket", "-k", "3", "--addressing-style", "virtual", "--endpoint-url",
+          "http://127.0.0.1:9000"},
+         "--addressing-style virtual needs a host name in --endpoint-url; "
+         "'http://127.0.0.1:9000' is an IP address (use --addressing-style path)"},
+    };
+    for (const auto& c : cases) {
+        std::string joined;
+        for (const auto& a : c.args) joined += a + " ";
+        SCOPED_TRACE(joined);
+        EXPECT_EQ(usage_message(parse(c.args)), c.message);
+    }
+}
+
+TEST(OptionsCommandLine, EverySingleValueOptionOnlyOnce) {
+    const std::vector<std::pair<std::string, std::string>> options = {
+        {"--keep", "3"},
+        {"--older-than", "3d"},
+        {"--before", "2026-01-31T00:00:00Z"},
+        {"--sort-by", "name"},
+        {"--output", "json"},
+        {"--endpoint-url", "http://127.0.0.1:9000"},
+        {"--region", "eu-west-1"},
+        {"--profile", "dev"},
+        {"--addressing-style", "path"},
+        {"--max-attempts", "3"},
+        {"--timeout", "10"},
+        {"--concurrency", "4"},
+        {"--log-file", "/tmp/audit.log"},
+    };
+    for (const auto& [flag, value] : options) {
+        SCOPED_TRACE(flag);
+        std::vector<std::string> args{"s3://my-bucket", flag, value, flag + "=" + value};
+        if (flag != "--keep") args.insert(args.end(), {"--keep", "1"});
+        EXPECT_EQ(usage_message(parse(args)), flag + " was given more than once ('" + value +
+                                                  "' and '" + value + "'): give it once");
+    }
+    // --protect is the one that repeats.
+    const auto outcome = parse({"s3://my-bucket", "-k", "1", "--protect", "a", "--protect", "b"});
+    ASSERT_TRUE(std::holds_alternative<Options>(outcome)) << usage_message(outcome);
+}
+
 TEST(OptionsCommandLine, HelpExitsZeroAndDescribesFlags) {
     for (const std::string flag : {"--help", "-h"}) {
         SCOPED_TRACE(flag);
@@ -300,6 +535,11 @@ TEST(OptionsCommandLine, HelpExitsZeroAndDescribesFlags) {
                                  "--sort-by", "--dry-run", "--yes", "--output", "--endpoint-url",
                                  "--region", "--profile", "--version", "Examples", "Exit codes"}) {
             EXPECT_NE(exit_now.text.find(text), std::string::npos) << text;
+        }
+        const auto exit_codes = exit_now.text.substr(exit_now.text.find("Exit codes:"));
+        for (const char* text : {"0 done", "1 failed", "2 bad usage", "130 stopped by SIGINT",
+                                 "143 stopped by SIGTERM"}) {
+            EXPECT_NE(exit_codes.find(text), std::string::npos) << text;
         }
     }
 }

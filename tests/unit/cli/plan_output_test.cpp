@@ -169,8 +169,9 @@ std::vector<std::string> keys_of(const nlohmann::ordered_json& object) {
 TEST(PlanOutputJson, FieldNamesAndOrder) {
     const auto json = cli::plan_to_json(sample_plan(), true);
     EXPECT_EQ(keys_of(json),
-              (std::vector<std::string>{"bucket", "root", "dry_run", "versioning", "purge_versions",
-                                        "policy", "deployments", "ghosts", "summary"}));
+              (std::vector<std::string>{"format", "bucket", "root", "dry_run", "versioning",
+                                        "purge_versions", "policy", "deployments", "ghosts",
+                                        "empty_folders", "summary"}));
     EXPECT_EQ(keys_of(json["policy"]),
               (std::vector<std::string>{"keep", "cutoff", "protect", "sort_by"}));
     ASSERT_TRUE(json["deployments"].is_array());
@@ -342,13 +343,14 @@ TEST(PlanOutputText, ControlCharactersAreEscaped) {
     EXPECT_NE(text.find("evil\\x1B[2Jname\\x01"), std::string::npos) << text;
 }
 
-TEST(PlanOutputText, LongNamesAreNotCut) {
+TEST(PlanOutputText, LongNamesAreShortenedInTheMiddle) {
     // S3 keys go up to 1024 bytes, so a deployment name can be far longer than
-    // a terminal line; every row must still be whole and end in a newline.
-    // (Rows used to go through a fixed 512-byte snprintf buffer, which cut such a
-    // row and glued the next one onto it.)
+    // a terminal line: the table shows its first and last columns around "…",
+    // 60 columns in all; every row stays whole and ends in a newline. (Rows used
+    // to go through a fixed 512-byte snprintf buffer, which cut such a row and
+    // glued the next one onto it.)
     Policy policy;
-    const std::string long_name(600, 'n');
+    const std::string long_name = std::string(300, 'a') + std::string(300, 'z');
     const auto plan =
         retention::make_plan("my-bucket", "",
                              {dep(long_name, "2026-11-20T14:03:00Z", "2026-11-20T14:03:00Z", 1, 1),
@@ -358,13 +360,14 @@ TEST(PlanOutputText, LongNamesAreNotCut) {
     cli::print_plan_text(out, plan);
     const auto lines = lines_of(out.str());
     ASSERT_EQ(lines.size(), 5u) << out.str();
-    EXPECT_EQ(lines[2].rfind(long_name, 0), 0u);
+    const std::string shown = std::string(30, 'a') + "\u2026" + std::string(29, 'z') + "  ";
+    EXPECT_EQ(lines[2].rfind(shown, 0), 0u) << lines[2];
     EXPECT_NE(lines[2].find("KEEP"), std::string::npos);
-    EXPECT_EQ(lines[3].rfind("short", 0), 0u);
+    EXPECT_EQ(lines[3].rfind("short" + std::string(55, ' ') + "  2026-", 0), 0u) << lines[3];
     EXPECT_NE(lines[3].find("DELETE"), std::string::npos);
 }
 
-TEST(PlanOutputText, LongControlCharacterNamesAreNotCut) {
+TEST(PlanOutputText, LongControlCharacterNamesAreShortened) {
     // printable() makes each control character four bytes: 200 of them are 800.
     Policy policy;
     const std::string name = "x" + std::string(200, '\x01');
@@ -374,7 +377,9 @@ TEST(PlanOutputText, LongControlCharacterNamesAreNotCut) {
     cli::print_plan_text(out, plan);
     const auto lines = lines_of(out.str());
     ASSERT_EQ(lines.size(), 4u) << out.str();
-    EXPECT_EQ(lines[2].rfind(cli::printable(name), 0), 0u);
+    EXPECT_EQ(lines[2].rfind(cli::shorten_middle(cli::printable(name), 60) + "  2026-", 0), 0u)
+        << lines[2];
+    EXPECT_EQ(lines[2].rfind("x\\x01", 0), 0u) << lines[2];
     EXPECT_NE(lines[2].find("KEEP"), std::string::npos);
 }
 
@@ -386,15 +391,95 @@ TEST(PlanOutputDisplayWidth, Table) {
     const Case cases[] = {
         {"", 0},
         {"abc", 3},
-        {"caf\xC3\xA9", 4},        // 2-byte sequence
-        {"\xE2\x82\xAC", 1},       // 3-byte sequence (euro sign)
-        {"\xF0\x9F\x98\x80!", 2},  // 4-byte sequence
-        {"\\x01", 4},              // printable() output is plain ASCII
+        {"caf\xC3\xA9", 4},                           // 2-byte sequence
+        {"\xE2\x82\xAC", 1},                          // 3-byte sequence (euro sign)
+        {"\xF0\x9F\x98\x80!", 3},                     // 4-byte sequence, an emoji: wide
+        {"\\x01", 4},                                 // printable() output is plain ASCII
+        {"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", 6},  // 日本語: East Asian wide
+        {"\xEF\xBC\xA1", 2},                          // U+FF21 fullwidth A
+        {"e\xCC\x81", 1},                             // e + U+0301 combining acute
+        {"\xCC\x81", 0},                              // a combining mark alone
+        {"a\xE2\x80\x8B"
+         "b",
+         2},                      // U+200B zero width space
+        {"\xE2\x80\xA6", 1},      // U+2026 horizontal ellipsis
+        {"\xFF", 1},              // invalid bytes: one column each
+        {"a\xC3", 2},             // truncated sequence
+        {"\xC3(", 2},             // lead byte without continuation
+        {"\xC0\xAF", 2},          // overlong '/'
+        {"\xED\xA0\x80", 3},      // UTF-16 surrogate
+        {"\xF4\x90\x80\x80", 4},  // past U+10FFFF
+        {"\x80\x80", 2},          // stray continuation bytes
     };
     for (const auto& c : cases) {
-        SCOPED_TRACE(c.text);
+        SCOPED_TRACE(::testing::PrintToString(c.text));
         EXPECT_EQ(cli::display_width(c.text), c.width);
     }
+}
+
+TEST(PlanOutputShortenMiddle, Table) {
+    const std::string kEllipsis = "\u2026";
+    const std::string wide = "\xE6\x97\xA5";  // 日, two columns
+    struct Case {
+        const char* name;
+        std::string text;
+        std::size_t width;
+        std::string expected;
+    };
+    const Case cases[] = {
+        {"fits", "abcdef", 6, "abcdef"},
+        {"empty", "", 3, ""},
+        {"ascii", "abcdefghijklmnopqrstuvwxyz", 13, "abcdef" + kEllipsis + "uvwxyz"},
+        {"even width", "abcdefghij", 6, "abc" + kEllipsis + "ij"},
+        {"one column", "abc", 1, kEllipsis},
+        {"combining marks stay with their letter",
+         "e\xCC\x81"
+         "e\xCC\x81"
+         "e\xCC\x81"
+         "e\xCC\x81",
+         3, "e\xCC\x81" + kEllipsis + "e\xCC\x81"},
+        {"wide characters are never split", wide + wide + wide + wide, 6,
+         wide + kEllipsis + wide},  // 2 + 1 + 2: a third wide one would make 7
+        {"a wide character at the back leaves room", "abcdefgh" + wide, 6,
+         "abc" + kEllipsis + wide},
+        {"invalid bytes are one column each", "\xFF\xFE\xFD\xFC\xFB", 3,
+         "\xFF" + kEllipsis + "\xFB"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const auto got = cli::shorten_middle(c.text, c.width);
+        EXPECT_EQ(got, c.expected);
+        EXPECT_LE(cli::display_width(got), c.width);
+    }
+}
+
+TEST(PlanOutputShortenMiddle, SixtyColumnsExactly) {
+    const std::string kEllipsis = "\u2026";
+    std::string ninety;
+    for (int i = 0; i < 90; ++i) ninety += static_cast<char>('a' + i % 26);
+    const auto got = cli::shorten_middle(ninety, 60);
+    EXPECT_EQ(cli::display_width(got), 60u);
+    EXPECT_EQ(got, ninety.substr(0, 30) + kEllipsis + ninety.substr(90 - 29));
+    // UTF-8 names: never a partial sequence, on either side of the ellipsis.
+    std::string mixed;
+    for (int i = 0; i < 60; ++i) mixed += i % 2 ? "\xE6\x97\xA5" : "\xC3\xA9";
+    const auto cut = cli::shorten_middle(mixed, 60);
+    EXPECT_LE(cli::display_width(cut), 60u);
+    EXPECT_GE(cli::display_width(cut), 59u);
+    const auto at = cut.find(kEllipsis);
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_EQ(mixed.rfind(cut.substr(0, at), 0), 0u);
+    const auto tail = cut.substr(at + kEllipsis.size());
+    EXPECT_EQ(mixed.substr(mixed.size() - tail.size()), tail);
+    EXPECT_EQ(cli::display_width(cut.substr(0, at)) + 1 + cli::display_width(tail),
+              cli::display_width(cut));
+}
+
+TEST(PlanOutputCounted, SingularOnlyForOne) {
+    EXPECT_EQ(cli::counted(0, "object", "objects"), "0 objects");
+    EXPECT_EQ(cli::counted(1, "object", "objects"), "1 object");
+    EXPECT_EQ(cli::counted(2, "object", "objects"), "2 objects");
+    EXPECT_EQ(cli::counted(9000, "delete marker", "delete markers"), "9,000 delete markers");
 }
 
 TEST(PlanOutputPadRight, Table) {
@@ -404,14 +489,30 @@ TEST(PlanOutputPadRight, Table) {
         std::string expected;
     };
     const Case cases[] = {
-        {"ab", 5, "ab   "},      {"abcde", 5, "abcde"},
+        {"ab", 5, "ab   "},
+        {"abcde", 5, "abcde"},
         {"abcdef", 3, "abcdef"},  // never cut
-        {"", 2, "  "},           {"caf\xC3\xA9", 6, "caf\xC3\xA9  "},
+        {"", 2, "  "},
+        {"\xE6\x97\xA5\xE6\x9C\xAC", 6, "\xE6\x97\xA5\xE6\x9C\xAC  "},
+        {"e\xCC\x81", 3, "e\xCC\x81  "},
+        {"caf\xC3\xA9", 6, "caf\xC3\xA9  "},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.text);
         EXPECT_EQ(cli::pad_right(c.text, c.width), c.expected);
     }
+}
+
+// The display column where each row's text after the name starts.
+std::vector<std::size_t> columns_after_names(const std::vector<std::string>& rows,
+                                             const std::string& marker) {
+    std::vector<std::size_t> columns;
+    for (const auto& row : rows) {
+        const auto at = row.find(marker);
+        EXPECT_NE(at, std::string::npos) << row;
+        columns.push_back(cli::display_width(row.substr(0, at)));
+    }
+    return columns;
 }
 
 TEST(PlanOutputText, ColumnsLineUpWithUtf8Names) {
@@ -428,16 +529,86 @@ TEST(PlanOutputText, ColumnsLineUpWithUtf8Names) {
     const auto lines = lines_of(out.str());
     ASSERT_EQ(lines.size(), 6u) << out.str();
     // The timestamp column starts at the same terminal column on every row.
-    std::vector<std::size_t> columns;
-    for (std::size_t i = 2; i < 5; ++i) {
-        const auto at_time = lines[i].find("2026-11-");
-        ASSERT_NE(at_time, std::string::npos) << lines[i];
-        columns.push_back(cli::display_width(lines[i].substr(0, at_time)));
-    }
+    const auto columns = columns_after_names({lines[2], lines[3], lines[4]}, "2026-11-");
     EXPECT_EQ(columns[0], columns[1]) << out.str();
     EXPECT_EQ(columns[1], columns[2]) << out.str();
     const auto header_column = cli::display_width(lines[1].substr(0, lines[1].find("LAST")));
     EXPECT_EQ(header_column, columns[0]) << out.str();
+}
+
+TEST(PlanOutputText, ColumnsLineUpWithWideLongAndCombiningNames) {
+    Policy policy;
+    policy.keep = 4;
+    std::string ninety;
+    for (int i = 0; i < 90; ++i) ninety += static_cast<char>('a' + i % 26);
+    const auto plan = retention::make_plan(
+        "my-bucket", "",
+        {dep(ninety, "2026-11-20T14:03:00Z", "2026-11-20T14:03:00Z", 1, 1),
+         dep("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "2026-11-19T14:03:00Z", "2026-11-19T14:03:00Z",
+             1, 1),
+         dep("cafe\xCC\x81", "2026-11-18T14:03:00Z", "2026-11-18T14:03:00Z", 1, 1),
+         dep("plain", "2026-11-17T14:03:00Z", "2026-11-17T14:03:00Z", 1, 1)},
+        policy);
+    std::ostringstream out;
+    cli::print_plan_text(out, plan);
+    const auto lines = lines_of(out.str());
+    ASSERT_EQ(lines.size(), 7u) << out.str();
+    const auto columns = columns_after_names({lines[2], lines[3], lines[4], lines[5]}, "  2026-");
+    for (const auto column : columns) EXPECT_EQ(column, 60u) << out.str();
+    EXPECT_EQ(cli::display_width(lines[1].substr(0, lines[1].find("  LAST"))), 60u) << out.str();
+    EXPECT_EQ(lines[2].rfind(cli::shorten_middle(ninety, 60), 0), 0u) << lines[2];
+}
+
+TEST(PlanOutputText, GhostColumnsLineUp) {
+    Policy policy;
+    auto plan = retention::make_plan(
+        "my-bucket", "", {dep("a", "2026-11-20T14:03:00Z", "2026-11-20T14:03:00Z", 1, 1)}, policy);
+    plan.versioning = "Enabled";
+    for (const std::string& name : {std::string("g"), std::string(25, 'l'), std::string(70, 'x'),
+                                    std::string("\xE6\x97\xA5\xE6\x9C\xAC")}) {
+        Deployment ghost;
+        ghost.name = name;
+        ghost.prefix = name + "/";
+        ghost.versions = 1;
+        ghost.delete_markers = name.size() == 1 ? 1 : 2;
+        ghost.version_bytes = 10;
+        plan.ghosts.push_back(ghost);
+    }
+    std::ostringstream out;
+    cli::print_plan_text(out, plan);
+    const auto lines = lines_of(out.str());
+    std::vector<std::string> rows;
+    for (const auto& line : lines) {
+        if (line.find(" version, ") != std::string::npos) rows.push_back(line);
+    }
+    ASSERT_EQ(rows.size(), 4u) << out.str();
+    // "  NAME  1 version, ...": the counts start at one column, past the widest name (60).
+    for (const auto column : columns_after_names(rows, "  1 version, ")) {
+        EXPECT_EQ(column, 2u + 60u) << out.str();
+    }
+    EXPECT_NE(rows[0].find("1 version, 1 delete marker, "), std::string::npos) << rows[0];
+    EXPECT_NE(rows[1].find("1 version, 2 delete markers, "), std::string::npos) << rows[1];
+}
+
+TEST(PlanOutputText, SingularCounts) {
+    Policy policy;
+    policy.keep = 1;
+    const auto plan =
+        retention::make_plan("my-bucket", "",
+                             {dep("new", "2026-11-20T14:03:00Z", "2026-11-20T14:03:00Z", 3, 1),
+                              dep("old", "2026-11-19T14:03:00Z", "2026-11-19T14:03:00Z", 1, 1)},
+                             policy);
+    std::ostringstream out;
+    cli::print_plan_text(out, plan);
+    EXPECT_NE(out.str().find("Summary: 2 deployments, keep 1, delete 1 (1 object, 1 B)\n"),
+              std::string::npos)
+        << out.str();
+    std::ostringstream one;
+    cli::print_plan_text(
+        one, retention::make_plan("my-bucket", "", {plan.decisions[0].deployment}, policy));
+    EXPECT_NE(one.str().find("Summary: 1 deployment, keep 1, delete 0 (0 objects, 0 B)\n"),
+              std::string::npos)
+        << one.str();
 }
 
 }  // namespace

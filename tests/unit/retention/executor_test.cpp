@@ -231,6 +231,38 @@ TEST_F(ExecutorTest, AStopRequestSendsNoNewBatch) {
     EXPECT_EQ(deletes().size(), 1u);
 }
 
+TEST_F(ExecutorTest, APurgeReportsEachVersionOnceWithItsIdAndCountsOnlyCurrentObjects) {
+    Deployment old;
+    old.name = "old";
+    old.prefix = "old/";
+    old.objects = 2;
+    old.versions_listed = true;
+    // a.txt: current and one older version; b.txt: a delete marker over a version.
+    old.contents.add_version("old/a.txt", 3, "a2", false, true);
+    old.contents.add_version("old/a.txt", 3, "a1", false, false);
+    old.contents.add_version("old/b.txt", 0, "bm", true, true);
+    old.contents.add_version("old/b.txt", 4, "b1", false, false);
+    auto plan = plan_of({deployment("", "new", 1, 100), std::move(old)}, 1);
+    plan.versioning = "Enabled";
+    plan.purge_versions = true;
+    std::vector<std::pair<std::string, std::string>> outcomes;
+    ExecutorHooks hooks;
+    hooks.on_key_done = [&outcomes](const KeyOutcome& outcome) {
+        EXPECT_TRUE(outcome.deleted);
+        outcomes.emplace_back(outcome.key, outcome.version_id);
+    };
+    auto result = execute_plan(plan, client, hooks);
+    EXPECT_EQ(
+        outcomes,
+        (std::vector<std::pair<std::string, std::string>>{
+            {"old/a.txt", "a2"}, {"old/a.txt", "a1"}, {"old/b.txt", "bm"}, {"old/b.txt", "b1"}}));
+    EXPECT_EQ(result.objects_deleted, 1u);  // only a.txt was a current object
+    EXPECT_EQ(result.versions_deleted, 3u);
+    EXPECT_EQ(result.delete_markers_deleted, 1u);
+    EXPECT_EQ(result.entries_answered, 4u);
+    EXPECT_EQ(result.bytes_freed, 10u);
+}
+
 TEST_F(ExecutorTest, RetryableKeyErrorsAreResentAloneUntilTheyGo) {
     std::map<std::string, int> errors_left{{"old/file-3", 2}, {"old/file-7", 1}};
     transport->handler = [&errors_left](const net::HttpRequest& r) {

@@ -39,6 +39,7 @@ public:
         ++(q.find("max-keys=1&") != std::string::npos || q.ends_with("max-keys=1") ? checks
                                                                                    : listings);
         ++asked[prefix];
+        if (markers.count(prefix) != 0) return markers_page(prefix, q);
         std::string body = "<ListBucketResult><IsTruncated>false</IsTruncated>";
         if (empty.count(prefix) == 0) {
             body += "<Contents><Key>" + prefix +
@@ -58,9 +59,25 @@ public:
     int checks = 0;    // max-keys=1
     int listings = 0;  // full listings
     std::map<std::string, int> asked;
-    std::map<std::string, int> empty;  // prefixes with no object
+    std::map<std::string, int> empty;    // prefixes with no object
+    std::map<std::string, int> markers;  // prefixes with only folder markers, over two pages
 
 private:
+    // PREFIX (the folder's own marker) on a first page that says more follows,
+    // then PREFIX + "a/" on the page after.
+    static net::HttpResponse markers_page(const std::string& prefix, const std::string& query) {
+        const bool first = query.find("continuation-token") == std::string::npos;
+        const std::string key = first ? prefix : prefix + "a/";
+        return {200,
+                {},
+                std::string("<ListBucketResult><IsTruncated>") + (first ? "true" : "false") +
+                    "</IsTruncated>" +
+                    (first ? "<NextContinuationToken>t</NextContinuationToken>" : "") +
+                    "<Contents><Key>" + key +
+                    "</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>0</Size>"
+                    "</Contents></ListBucketResult>"};
+    }
+
     // The prefix= value (the fake's names need no decoding but the slash).
     static std::string prefix_of(const std::string& query) {
         const auto start = query.find("prefix=");
@@ -130,6 +147,28 @@ TEST_F(PlanBuilderTest, AnEmptyKeptFolderGivesItsPlaceToTheNextName) {
     EXPECT_EQ(plan.decisions[2].action, Action::kDelete);
     EXPECT_EQ(bucket->checks, 3);  // f0599 (empty), f0598, then f0597
     EXPECT_EQ(bucket->listings, 597);
+}
+
+TEST_F(PlanBuilderTest, AFolderOfOnlyMarkersIsAnEmptyFolderNotADeployment) {
+    bucket->markers["f0599/"] = 1;  // named last: by name it would be the newest
+    bucket->markers["f0001/"] = 1;  // among the doomed: listed in full, then left out
+    const Plan plan = build(2);
+    EXPECT_EQ(plan.empty_folders, (std::vector<std::string>{"f0001", "f0599"}));
+    ASSERT_EQ(plan.decisions.size(), 598u);
+    EXPECT_EQ(plan.decisions[0].deployment.name, "f0598");
+    EXPECT_EQ(plan.decisions[1].deployment.name, "f0597");
+    EXPECT_EQ(plan.decisions[2].action, Action::kDelete);
+    for (const auto& d : plan.decisions) EXPECT_NE(d.deployment.name, "f0001");
+    EXPECT_EQ(plan.summary.remove, 596u);
+}
+
+TEST_F(PlanBuilderTest, ARootWithNothingUnderItIsWarnedAbout) {
+    fresh(0);
+    const Plan plan = build(1);
+    ASSERT_EQ(plan.warnings.size(), 1u);
+    EXPECT_EQ(plan.warnings[0],
+              "s3://site/ is empty: no folder and no object under it; check the bucket and the "
+              "path for a typo");
 }
 
 }  // namespace

@@ -421,6 +421,75 @@ INSTANTIATE_TEST_SUITE_P(
         return std::string(case_info.param.name);
     });
 
+// A web server (or a captive portal, or a proxy's error page) is no S3: the
+// message says so, names the endpoint to check, and states the status once.
+TEST(ClientErrorAnswer, WithoutErrorDocumentAsksWhetherTheEndpointIsS3) {
+    struct Case {
+        const char* name;
+        long status;
+        std::string body;
+        std::map<std::string, std::string> headers;
+        std::string what;
+    };
+    const std::string request =
+        " [GET s3://my-bucket/?list-type=2&encoding-type=url&max-keys=1000]";
+    const Case cases[] = {
+        {"html 404",
+         404,
+         "<html><body>Not Found</body></html>",
+         {{"content-type", "text/html; charset=utf-8"}},
+         "the endpoint answered HTTP 404 with no S3 error document (text/html): is "
+         "http://127.0.0.1:9000 an S3 endpoint?" +
+             request},
+        {"no content type",
+         404,
+         "Not Found",
+         {},
+         "the endpoint answered HTTP 404 with no S3 error document: is http://127.0.0.1:9000 an "
+         "S3 endpoint?" +
+             request},
+        {"empty 403 with a request id",
+         403,
+         "",
+         {{"x-amz-request-id", "R"}},
+         "the endpoint answered HTTP 403 with no S3 error document (empty body): is "
+         "http://127.0.0.1:9000 an S3 endpoint? (request id R)" +
+             request},
+        {"5xx: no question",
+         502,
+         "<html>Bad Gateway</html>",
+         {{"content-type", "text/html"}},
+         "the endpoint answered HTTP 502 with no S3 error document (text/html)" + request},
+    };
+    for (const auto& c : cases) {
+        Harness h;
+        h.transport->respond(c.status, c.body, c.headers);
+        try {
+            (void)h.client.list_objects_v2("", "", "");
+            ADD_FAILURE() << c.name << ": expected S3Error";
+        } catch (const S3Error& error) {
+            EXPECT_EQ(error.what(), c.what) << c.name;
+            EXPECT_EQ(error.kind, s3::classify("", c.status)) << c.name;
+            EXPECT_EQ(error.http_status, c.status) << c.name;
+            EXPECT_EQ(error.code, "") << c.name;
+        }
+    }
+}
+
+TEST(ClientErrorAnswer, WithoutErrorDocumentOnAwsNamesTheHost) {
+    Harness h("", "my-bucket");
+    h.transport->respond(404, "<html></html>", {{"content-type", "text/html"}});
+    try {
+        (void)h.client.get_bucket_versioning();
+        FAIL() << "expected S3Error";
+    } catch (const S3Error& error) {
+        EXPECT_EQ(std::string(error.what()),
+                  "the endpoint answered HTTP 404 with no S3 error document (text/html): is "
+                  "https://my-bucket.s3.eu-west-1.amazonaws.com an S3 endpoint? "
+                  "[GET s3://my-bucket/?versioning]");
+    }
+}
+
 // ------------------------------------------------------------- retries
 
 TEST(ClientRetries, RetryableFailuresAreTriedAgainUntilSuccess) {

@@ -577,8 +577,32 @@ TEST_F(CredentialChain, MissingSourceProfileIsConfigError) {
         (void)resolve({}, "r");
         FAIL() << "expected ConfigError";
     } catch (const ConfigError& error) {
-        EXPECT_TRUE(contains(error.message, "gone")) << error.message;
+        // The profile that refers to it is named: that is the line to fix.
+        EXPECT_EQ(error.message,
+                  "profile 'r' has source_profile = gone, but there is no profile "
+                  "'gone' in " +
+                      dir.config_path() + " or " + dir.credentials_path());
     }
+    EXPECT_TRUE(net.requests().empty());
+}
+
+TEST_F(CredentialChain, MissingSourceProfileFurtherDownTheChainNamesItsReferrer) {
+    dir.config(
+        "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/top\nsource_profile = mid\n"
+        "[profile mid]\nrole_arn = arn:aws:iam::123456789012:role/mid\nsource_profile = nope\n");
+    dir.credentials(
+        "[unrelated]\naws_access_key_id = AKIAUNRELATED001\n"
+        "aws_secret_access_key = UNRELATEDSECRET1\n");
+    try {
+        (void)resolve({{"AWS_PROFILE", "top"}});
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.message,
+                  "profile 'mid' has source_profile = nope, but there is no "
+                  "profile 'nope' in " +
+                      dir.config_path() + " or " + dir.credentials_path());
+    }
+    EXPECT_TRUE(net.requests().empty());
 }
 
 TEST_F(CredentialChain, CredentialSourceEnvironment) {

@@ -139,4 +139,46 @@ TEST(ResolveEndpoint, BadUrlsThrowInvalidArgument) {
     }
 }
 
+// ------------------------------------------------ virtual style on an IP address
+
+TEST(IsIpLiteral, Table) {
+    for (const char* host : {"127.0.0.1", "10.0.0.255", "127.1", "[::1]", "[fd00:ec2::254]"}) {
+        SCOPED_TRACE(host);
+        EXPECT_TRUE(s3::is_ip_literal(host));
+    }
+    for (const char* host : {"", "localhost", "minio.local", "s3.example.com", "1.2.3.example",
+                             "127.0.0.1.nip.io", "[::1"}) {
+        SCOPED_TRACE(host);
+        EXPECT_FALSE(s3::is_ip_literal(host));
+    }
+}
+
+TEST(ResolveEndpoint, VirtualStyleOnAnIpAddressIsRefused) {
+    for (const char* url : {"http://127.0.0.1:9000", "http://127.0.0.1", "https://10.1.2.3/s3/",
+                            "http://[::1]:9000", "http://[::1]"}) {
+        SCOPED_TRACE(url);
+        try {
+            (void)s3::resolve_endpoint(url, "us-east-1", "my-bucket", AddressingStyle::kVirtual);
+            FAIL() << "expected std::invalid_argument";
+        } catch (const std::invalid_argument& error) {
+            EXPECT_EQ(std::string(error.what()),
+                      "--addressing-style virtual needs a host name in --endpoint-url; '" +
+                          std::string(url) + "' is an IP address (use --addressing-style path)");
+        }
+        // Path and auto style need no host name.
+        EXPECT_TRUE(
+            s3::resolve_endpoint(url, "us-east-1", "my-bucket", AddressingStyle::kPath).path_style);
+        EXPECT_TRUE(
+            s3::resolve_endpoint(url, "us-east-1", "my-bucket", AddressingStyle::kAuto).path_style);
+    }
+}
+
+TEST(VirtualHostProblem, OnlyForIpAddresses) {
+    EXPECT_EQ(s3::virtual_host_problem("http://localhost:9000"), "");
+    EXPECT_EQ(s3::virtual_host_problem("https://minio.example.com/base"), "");
+    EXPECT_EQ(s3::virtual_host_problem(""), "");  // AWS itself
+    EXPECT_NE(s3::virtual_host_problem("http://127.0.0.1:9000"), "");
+    EXPECT_NE(s3::virtual_host_problem("http://[::1]:9000/"), "");
+}
+
 }  // namespace

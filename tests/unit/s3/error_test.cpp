@@ -169,6 +169,69 @@ TEST(ErrorS3Error, WhatTable) {
     }
 }
 
+TEST(ErrorS3Error, WithoutErrorDocumentStatesTheStatusOnce) {
+    const auto error = s3::S3Error::without_error_document(
+        404, "text/html", false, "http://127.0.0.1:8080", "", "GET s3://b/?list-type=2");
+    EXPECT_EQ(std::string(error.what()),
+              "the endpoint answered HTTP 404 with no S3 error document (text/html): is "
+              "http://127.0.0.1:8080 an S3 endpoint? [GET s3://b/?list-type=2]");
+    EXPECT_EQ(error.message,
+              "the endpoint answered HTTP 404 with no S3 error document (text/html): is "
+              "http://127.0.0.1:8080 an S3 endpoint?");
+    EXPECT_EQ(error.kind, ErrorKind::kNotFound);
+    EXPECT_EQ(error.http_status, 404);
+    EXPECT_EQ(error.code, "");
+    EXPECT_EQ(error.request, "GET s3://b/?list-type=2");
+}
+
+TEST(ErrorS3Error, WithoutErrorDocumentTable) {
+    struct Case {
+        long status;
+        std::string content_type;
+        bool empty_body;
+        std::string request_id;
+        std::string what;
+    };
+    const std::string tail = " [GET s3://b/]";
+    const Case cases[] = {
+        {403, "text/html;charset=UTF-8", false, "",
+         "the endpoint answered HTTP 403 with no S3 error document (text/html): is http://e an S3 "
+         "endpoint?" +
+             tail},
+        {400, "", true, "RID",
+         "the endpoint answered HTTP 400 with no S3 error document (empty body): is http://e an "
+         "S3 endpoint? (request id RID)" +
+             tail},
+        {301, "", false, "",
+         "the endpoint answered HTTP 301 with no S3 error document: is http://e an S3 endpoint?" +
+             tail},
+        {503, "", true, "",
+         "the endpoint answered HTTP 503 with no S3 error document (empty body)" + tail},
+    };
+    for (const auto& c : cases) {
+        const auto error = s3::S3Error::without_error_document(
+            c.status, c.content_type, c.empty_body, "http://e", c.request_id, "GET s3://b/");
+        EXPECT_EQ(std::string(error.what()), c.what);
+        // Classified as any answer without a code: retry semantics follow the status.
+        EXPECT_EQ(error.kind, s3::classify("", c.status));
+    }
+}
+
+// The transport's message for an unreachable proxy is an ordinary transport
+// failure to the error table: retried as any connection failure.
+TEST(ErrorS3Error, ProxyFailureIsATransportErrorAsBefore) {
+    const s3::S3Error error(s3::classify("", 0), 0, "",
+                            "cannot connect to the proxy http://127.0.0.1:3128 (from https_proxy): "
+                            "connection refused; check the proxy setting or unset it",
+                            "", "GET s3://b/?versioning");
+    EXPECT_EQ(error.kind, ErrorKind::kTransport);
+    EXPECT_TRUE(s3::is_retryable(error.kind));
+    EXPECT_EQ(std::string(error.what()),
+              "cannot connect to the proxy http://127.0.0.1:3128 (from https_proxy): connection "
+              "refused; check the proxy setting or unset it (no response) "
+              "[GET s3://b/?versioning]");
+}
+
 TEST(ErrorS3Error, IsARuntimeError) {
     try {
         throw s3::S3Error(ErrorKind::kServer, 500, "InternalError", "x", "", "");
