@@ -1,8 +1,8 @@
 // libFuzzer target: --older-than AGE (cli::parse_age) and --before TIME
-// (cli::parse_time, s3::parse_timestamp). Invariants:
+// (cli::parse_time, aws::parse_timestamp). Invariants:
 //   * an accepted AGE is positive;
-//   * cli::parse_time and s3::parse_timestamp agree;
-//   * an accepted time, written with s3::format_timestamp and parsed again,
+//   * cli::parse_time and aws::parse_timestamp agree;
+//   * an accepted time, written with aws::format_timestamp and parsed again,
 //     gives the same second.
 #include <chrono>
 #include <cstddef>
@@ -11,8 +11,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "aws/timestamp.hpp"
 #include "cli/age.hpp"
-#include "s3/timestamp.hpp"
 
 namespace {
 
@@ -33,13 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     const auto cli_time = cli::parse_time(text);
-    const auto time = s3::parse_timestamp(text);
-    if (cli_time != time) broken(text, "cli::parse_time and s3::parse_timestamp disagree", "");
+    const auto time = aws::parse_timestamp(text);
+    if (cli_time != time) broken(text, "cli::parse_time and aws::parse_timestamp disagree", "");
     if (!time) return 0;
 
-    const std::string formatted = s3::format_timestamp(*time);
-    const auto reparsed = s3::parse_timestamp(formatted);
-    const s3::TimePoint second = floor<seconds>(*time);
+    const std::string formatted = aws::format_timestamp(*time);
+    const auto reparsed = aws::parse_timestamp(formatted);
+    const aws::TimePoint second = floor<seconds>(*time);
     if (!reparsed || *reparsed != second) {
         broken(text, "format_timestamp(parse_timestamp(x)) does not parse back to the same second",
                "formatted: '" + formatted +

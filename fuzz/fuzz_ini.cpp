@@ -1,4 +1,4 @@
-// libFuzzer target: s3::parse_ini, the dialect of ~/.aws/config and
+// libFuzzer target: aws::parse_ini, the dialect of ~/.aws/config and
 // ~/.aws/credentials. IniParseError is an allowed outcome. Invariants of an
 // accepted file (ini_file.hpp): section names and keys are non-empty and trimmed,
 // keys hold no upper-case ASCII letter, values are trimmed.
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "s3/ini_file.hpp"
+#include "aws/ini_file.hpp"
 
 namespace {
 
@@ -28,10 +28,10 @@ bool trimmed(std::string_view s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    s3::IniSections sections;
+    aws::IniSections sections;
     try {
-        sections = s3::parse_ini(text, "fuzz.ini");
-    } catch (const s3::IniParseError& e) {
+        sections = aws::parse_ini(text, "fuzz.ini");
+    } catch (const aws::IniParseError& e) {
         if (e.message.rfind("fuzz.ini:", 0) != 0)
             broken("error message does not name the source", e.message);
         return 0;

@@ -1,4 +1,4 @@
-// libFuzzer target: s3::sigv4::canonical_query. Invariants: the canonical form
+// libFuzzer target: aws::sigv4::canonical_query. Invariants: the canonical form
 // is a fixed point (canonical_query(canonical_query(x)) == canonical_query(x)),
 // and it holds only unreserved characters, '&', '=' and %XX with upper-case hex.
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "s3/sigv4.hpp"
+#include "aws/sigv4.hpp"
 
 namespace {
 
@@ -32,7 +32,7 @@ bool is_unreserved(char c) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view query(reinterpret_cast<const char*>(data), size);
-    const std::string once = s3::sigv4::canonical_query(query);
+    const std::string once = aws::sigv4::canonical_query(query);
     for (std::size_t i = 0; i < once.size(); ++i) {
         const char c = once[i];
         if (c == '%') {
@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             broken("a character that should have been encoded", query, once, "");
         }
     }
-    const std::string twice = s3::sigv4::canonical_query(once);
+    const std::string twice = aws::sigv4::canonical_query(once);
     if (twice != once) broken("not idempotent", query, once, twice);
     return 0;
 }

@@ -48,8 +48,8 @@ std::optional<std::chrono::seconds> parse_age(const std::string& text) {
     return std::nullopt;
 }
 
-std::optional<s3::TimePoint> parse_time(const std::string& text) {
-    return s3::parse_timestamp(text);
+std::optional<aws::TimePoint> parse_time(const std::string& text) {
+    return aws::parse_timestamp(text);
 }
 
 }  // namespace cli

@@ -6,7 +6,7 @@
 #include <string>
 #include <variant>
 
-#include "s3/timestamp.hpp"
+#include "aws/timestamp.hpp"
 
 namespace cli {
 
@@ -29,6 +29,6 @@ std::variant<std::chrono::seconds, AgeError> read_age(const std::string& text);
 std::optional<std::chrono::seconds> parse_age(const std::string& text);
 
 // RFC 3339 with a zone: 2026-01-31T00:00:00Z (an offset is converted to UTC).
-std::optional<s3::TimePoint> parse_time(const std::string& text);
+std::optional<aws::TimePoint> parse_time(const std::string& text);
 
 }  // namespace cli

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "s3/timestamp.hpp"
+#include "aws/timestamp.hpp"
 
 namespace cli {
 
@@ -39,7 +39,7 @@ AuditLog::~AuditLog() {
 void AuditLog::record(const std::string& bucket, const retention::KeyOutcome& outcome) {
     const auto now =
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    const std::string line = audit_line(s3::format_timestamp(now), bucket, outcome) + "\n";
+    const std::string line = audit_line(aws::format_timestamp(now), bucket, outcome) + "\n";
     if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) note_failure();
 }
 

@@ -8,10 +8,11 @@
 #include <map>
 #include <string_view>
 
+#include "aws/aws_settings.hpp"
+#include "aws/retry_policy.hpp"
 #include "cli/age.hpp"
-#include "s3/aws_settings.hpp"
 #include "s3/endpoint.hpp"
-#include "s3/retry_policy.hpp"
+#include "s3/settings.hpp"
 
 namespace cli {
 
@@ -57,6 +58,14 @@ void setup(CLI::App& app, RawOptions& raw) {
     // One glob per --protect, so a glob never swallows the URL that follows it.
     app.add_option("--protect", raw.protect,
                    "never delete deployments whose name matches this shell glob (repeatable)")
+        ->allow_extra_args(false);
+    app.add_option("--protect-cloudfront", raw.protect_cloudfront,
+                   "never delete the deployment that an origin path of this CloudFront "
+                   "distribution serves (repeatable)")
+        ->allow_extra_args(false);
+    app.add_option("--protect-referenced-by", raw.protect_referenced_by,
+                   "never delete the deployments that the object KEY of the bucket references, "
+                   "such as index.html or current.txt (repeatable)")
         ->allow_extra_args(false);
     app.add_option("--sort-by", raw.sort_by, "what newest means: newest | oldest | name")
         ->capture_default_str();
@@ -345,7 +354,7 @@ std::string glob_problem(const std::string& glob) {
     return "";
 }
 
-std::optional<s3::TimePoint> Options::cutoff(s3::TimePoint now) const {
+std::optional<aws::TimePoint> Options::cutoff(aws::TimePoint now) const {
     if (before) return before;
     if (older_than) return now - std::chrono::duration_cast<std::chrono::milliseconds>(*older_than);
     return std::nullopt;
@@ -370,8 +379,38 @@ std::optional<UsageError> swallowed_flag(const RawOptions& raw) {
     for (const auto& [flag, value] : values) {
         if (looks_like_flag(*value)) return swallowed(flag, *value);
     }
+    for (const auto& id : raw.protect_cloudfront) {
+        if (looks_like_flag(id)) return swallowed("--protect-cloudfront", id);
+    }
+    for (const auto& key : raw.protect_referenced_by) {
+        if (looks_like_flag(key)) return swallowed("--protect-referenced-by", key);
+    }
     for (const auto& glob : raw.protect) {
         if (looks_like_flag(glob)) return swallowed("--protect", glob);
+    }
+    return std::nullopt;
+}
+
+// A distribution id is capital letters and digits (E2QWRUHAPOMQZL); a pointer
+// is a key of the bucket, not a URL.
+std::optional<UsageError> live_source_problem(const RawOptions& raw) {
+    for (const auto& id : raw.protect_cloudfront) {
+        const bool valid = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        });
+        if (!valid) {
+            return UsageError{"--protect-cloudfront '" + id +
+                              "' is not a distribution id (capital letters and digits, like "
+                              "E2QWRUHAPOMQZL)"};
+        }
+    }
+    for (const auto& key : raw.protect_referenced_by) {
+        if (key.empty()) return UsageError{"--protect-referenced-by needs a non-empty key"};
+        if (key.rfind("s3://", 0) == 0) {
+            return UsageError{"--protect-referenced-by '" + key +
+                              "' is a URL: give the key of an object in the bucket being "
+                              "cleaned, such as index.html"};
+        }
     }
     return std::nullopt;
 }
@@ -418,6 +457,9 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
         }
     }
     options.protect = raw.protect;
+    if (auto error = live_source_problem(raw)) return *error;
+    options.protect_cloudfront = raw.protect_cloudfront;
+    options.protect_referenced_by = raw.protect_referenced_by;
 
     if (raw.sort_by == "newest")
         options.sort_by = retention::SortBy::kNewest;
@@ -444,7 +486,7 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     };
     if (auto e = non_empty(raw.endpoint_url, "--endpoint-url", options.endpoint_url)) return *e;
     if (auto e = non_empty(raw.region, "--region", options.region)) return *e;
-    if (auto problem = s3::region_name_problem(options.region); raw.region && !problem.empty()) {
+    if (auto problem = aws::region_name_problem(options.region); raw.region && !problem.empty()) {
         return UsageError{"--region '" + options.region + "' " + problem};
     }
     if (auto e = non_empty(raw.profile, "--profile", options.profile)) return *e;
@@ -481,8 +523,9 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
         out = *value;
         return std::nullopt;
     };
-    if (auto e = whole_number(raw.max_attempts, raw.env_max_attempts, "--max-attempts",
-                              "AWS_MAX_ATTEMPTS", 1, s3::kMaxAttemptsLimit, options.max_attempts)) {
+    if (auto e =
+            whole_number(raw.max_attempts, raw.env_max_attempts, "--max-attempts",
+                         "AWS_MAX_ATTEMPTS", 1, aws::kMaxAttemptsLimit, options.max_attempts)) {
         return *e;
     }
     if (auto e = whole_number(raw.timeout, std::nullopt, "--timeout", "", 1, kMaxTimeoutSeconds,

@@ -29,6 +29,8 @@ struct RawOptions {
     std::optional<std::string> older_than;
     std::optional<std::string> before;
     std::vector<std::string> protect;
+    std::vector<std::string> protect_cloudfront;     // distribution ids
+    std::vector<std::string> protect_referenced_by;  // keys of pointer objects
     std::string sort_by = "newest";
     std::string output = "text";
     bool dry_run = false;
@@ -55,8 +57,10 @@ struct Options {
     S3Url url;
     int keep = 0;
     std::optional<std::chrono::seconds> older_than;
-    std::optional<s3::TimePoint> before;
+    std::optional<aws::TimePoint> before;
     std::vector<std::string> protect;
+    std::vector<std::string> protect_cloudfront;
+    std::vector<std::string> protect_referenced_by;
     retention::SortBy sort_by = retention::SortBy::kNewest;
     OutputFormat output = OutputFormat::kText;
     bool dry_run = false;
@@ -76,7 +80,7 @@ struct Options {
     bool bypass_governance_retention = false;
 
     // The absolute cutoff for a run that starts at `now`.
-    [[nodiscard]] std::optional<s3::TimePoint> cutoff(s3::TimePoint now) const;
+    [[nodiscard]] std::optional<aws::TimePoint> cutoff(aws::TimePoint now) const;
 };
 
 std::variant<Options, UsageError> validate(const RawOptions& raw);

@@ -204,12 +204,62 @@ std::string shorten_middle(const std::string& text, std::size_t width) {
     return text.substr(0, head_end) + kEllipsis + text.substr(tail_begin);
 }
 
+namespace {
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : ", ") + printable(name);
+    return out;
+}
+
+// Which source made which deployment live, under the table.
+void print_live_text(std::ostream& out, const retention::Plan& plan) {
+    for (const auto& source : plan.live) {
+        if (source.deployments.empty()) continue;
+        out << "Live: " << join(source.deployments);
+        if (source.kind == retention::LiveSource::Kind::kCloudFront) {
+            out << " (CloudFront " << printable(source.distribution) << ", origin "
+                << printable(source.origin_id) << ", origin path " << printable(source.origin_path)
+                << ")\n";
+        } else {
+            out << " (referenced by s3://" << printable(plan.bucket) << "/" << printable(source.key)
+                << ")\n";
+        }
+    }
+    if (plan.incomplete) {
+        out << "INCOMPLETE: a live source could not be read (see the error): this plan may "
+               "delete what is live, and nothing is deleted\n";
+    }
+}
+
+nlohmann::ordered_json live_to_json(const std::vector<retention::LiveSource>& sources) {
+    using json = nlohmann::ordered_json;
+    json out = json::array();
+    for (const auto& source : sources) {
+        if (source.kind == retention::LiveSource::Kind::kCloudFront) {
+            for (const auto& name : source.deployments) {
+                out.push_back({{"source", "cloudfront"},
+                               {"distribution", source.distribution},
+                               {"origin_id", source.origin_id},
+                               {"origin_path", source.origin_path},
+                               {"deployment", name}});
+            }
+        } else {
+            out.push_back(
+                {{"source", "object"}, {"key", source.key}, {"deployments", source.deployments}});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 void print_plan_text(std::ostream& out, const retention::Plan& plan) {
     out << "Plan for s3://" << printable(plan.bucket) << "/" << printable(plan.root) << ": keep "
         << plan.policy.keep << " newest by " << retention::to_string(plan.policy.sort_by);
     if (plan.policy.cutoff) {
         out << ", delete only those last written before "
-            << s3::format_timestamp(*plan.policy.cutoff);
+            << aws::format_timestamp(*plan.policy.cutoff);
     }
     out << "; versioning " << plan.versioning;
     out << "\n";
@@ -236,7 +286,7 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
             // Not listed: kept by name alone, its contents never needed.
             const std::string unknown = "-";
             row(printable(dep.name),
-                dep.listed ? s3::format_timestamp(by_oldest ? dep.oldest : dep.newest) : unknown,
+                dep.listed ? aws::format_timestamp(by_oldest ? dep.oldest : dep.newest) : unknown,
                 dep.listed ? thousands(dep.objects) : unknown,
                 dep.listed ? human_bytes(dep.bytes) : unknown, action,
                 retention::to_string(d.reason));
@@ -260,6 +310,7 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         for (const auto& name : plan.empty_folders) out << " " << printable(name) << "/";
         out << "\n";
     }
+    print_live_text(out, plan);
     const auto& s = plan.summary;
     out << "Summary: " << counted(s.deployments, "deployment", "deployments") << ", keep " << s.keep
         << ", delete " << s.remove << " (" << counted(s.objects_to_delete, "object", "objects")
@@ -275,7 +326,7 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
 nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
     using json = nlohmann::ordered_json;
     json policy{{"keep", plan.policy.keep},
-                {"cutoff", plan.policy.cutoff ? json(s3::format_timestamp(*plan.policy.cutoff))
+                {"cutoff", plan.policy.cutoff ? json(aws::format_timestamp(*plan.policy.cutoff))
                                               : json(nullptr)},
                 {"protect", plan.policy.protect},
                 {"sort_by", retention::to_string(plan.policy.sort_by)}};
@@ -287,8 +338,8 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
              {"prefix", dep.prefix},
              {"objects", dep.listed ? json(dep.objects) : json(nullptr)},
              {"bytes", dep.listed ? json(dep.bytes) : json(nullptr)},
-             {"newest", dep.listed ? json(s3::format_timestamp(dep.newest)) : json(nullptr)},
-             {"oldest", dep.listed ? json(s3::format_timestamp(dep.oldest)) : json(nullptr)},
+             {"newest", dep.listed ? json(aws::format_timestamp(dep.newest)) : json(nullptr)},
+             {"oldest", dep.listed ? json(aws::format_timestamp(dep.oldest)) : json(nullptr)},
              {"versions",
               dep.versions_listed ? json(dep.versions + dep.delete_markers) : json(nullptr)},
              {"version_bytes", dep.versions_listed ? json(dep.version_bytes) : json(nullptr)},
@@ -323,6 +374,8 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
                 {"deployments", deployments},
                 {"ghosts", ghosts},
                 {"empty_folders", plan.empty_folders},
+                {"live", live_to_json(plan.live)},
+                {"incomplete", plan.incomplete},
                 {"summary", summary}};
 }
 

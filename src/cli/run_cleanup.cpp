@@ -7,9 +7,13 @@
 #include <mutex>
 #include <optional>
 
+#include "aws/aws_settings.hpp"
+#include "aws/http_url.hpp"
+#include "aws/redaction.hpp"
 #include "cli/audit_log.hpp"
 #include "cli/confirm.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/live_sources.hpp"
 #include "cli/plan_output.hpp"
 #include "cli/progress.hpp"
 #include "cli/result_output.hpp"
@@ -19,9 +23,8 @@
 #include "retention/executor.hpp"
 #include "retention/plan_builder.hpp"
 #include "retention/planner.hpp"
-#include "s3/aws_settings.hpp"
 #include "s3/client.hpp"
-#include "s3/redaction.hpp"
+#include "s3/settings.hpp"
 
 namespace cli {
 
@@ -34,7 +37,7 @@ bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 void print_debug(const std::string& line) {
     // Workers report from several threads: one whole line per write.
     static std::mutex mutex;
-    const std::string text = "s3-cleanup: debug: " + printable(s3::redact(line)) + "\n";
+    const std::string text = "s3-cleanup: debug: " + printable(aws::redact(line)) + "\n";
     std::lock_guard lock(mutex);
     std::cerr << text << std::flush;
 }
@@ -79,17 +82,15 @@ Consent ask_consent(const Options& options, const retention::Plan& plan) {
 
 const char* signal_name() { return stop_signal() == SIGINT ? "SIGINT" : "SIGTERM"; }
 
-// error.code for an S3Error: S3's own code, else what kind of failure it was.
-std::string code_of(const s3::S3Error& error) {
-    if (!error.code.empty()) return error.code;
-    switch (error.kind) {
-        case s3::ErrorKind::kTransport:
-            return "NetworkError";
-        case s3::ErrorKind::kBadResponse:
-            return "BadResponse";
-        default:
-            return "HTTP" + std::to_string(error.http_status);
-    }
+// The host of a custom S3 endpoint without its port (CloudFront origin domains
+// have none); empty for AWS itself.
+std::string custom_host(const std::string& endpoint_url) {
+    if (endpoint_url.empty()) return {};
+    auto parsed = aws::parse_http_url(endpoint_url);
+    if (!parsed) return {};
+    const std::string& host = parsed->host;
+    if (host.starts_with('[')) return host.substr(0, host.find(']') + 1);
+    return host.substr(0, host.find(':'));
 }
 
 // One run: what it says on stderr as it goes, and the report that --output
@@ -110,7 +111,7 @@ private:
     void warn(const std::string& message) {
         report_.warnings.push_back(message);
         if (options_.quiet) return;
-        std::cerr << "s3-cleanup: warning: " << printable(s3::redact(message)) << std::endl;
+        std::cerr << "s3-cleanup: warning: " << printable(aws::redact(message)) << std::endl;
     }
 
     // The run is over: with JSON, its one document.
@@ -135,6 +136,8 @@ private:
 
     std::optional<int> open_audit_log();
     std::optional<int> configure();
+    std::optional<int> configure_cloudfront(const aws::EnvLookup& env);
+    LiveReading read_live(s3::Client& client, std::unique_ptr<cloudfront::Client>& cloudfront);
     int plan_and_delete(s3::Client& client);
     int delete_planned(const retention::Plan& plan, s3::Client& client, Progress& progress);
     int deletion_outcome(const retention::Plan& plan, const retention::ExecutionResult& result);
@@ -145,6 +148,8 @@ private:
     std::unique_ptr<AuditLog> audit_;
     net::TransportFactory transports_;
     s3::ClientConfig config_;
+    aws::AwsSettings settings_;
+    aws::HttpUrl cloudfront_endpoint_;  // with --protect-cloudfront
 };
 
 // The audit log opens first: a path that cannot be written is a usage error
@@ -161,16 +166,22 @@ std::optional<int> Run::open_audit_log() {
 
 std::optional<int> Run::configure() {
     transports_ = transport_factory(options_);
-    s3::AwsSettings settings;
+    aws::AwsSettings settings;
+    s3::Settings s3_settings;
     try {
-        settings = s3::resolve_settings(
-            {options_.profile, options_.region, options_.endpoint_url, options_.addressing_style},
-            s3::process_env(), transports_);
-    } catch (const s3::ConfigError& error) {
+        // S3's own settings are checked before any credential source is asked.
+        const aws::EnvLookup env = aws::process_env();
+        settings = aws::resolve_profile({options_.profile, options_.region}, env);
+        s3_settings =
+            s3::resolve_settings({options_.endpoint_url, options_.addressing_style}, settings, env);
+        aws::resolve_credentials(settings, env, transports_);
+        settings_ = settings;
+        if (auto exit = configure_cloudfront(env)) return exit;
+    } catch (const aws::ConfigError& error) {
         return fail(error_code::kUsage, error.message, kExitUsage);
-    } catch (const s3::NoCredentialsError& error) {
+    } catch (const aws::NoCredentialsError& error) {
         return fail(error_code::kNoCredentials, error.message, kExitFailed);
-    } catch (const s3::CredentialsError& error) {
+    } catch (const aws::CredentialsError& error) {
         return fail(error_code::kCredentials, error.message, kExitFailed);
     }
     if (options_.debug) {
@@ -179,8 +190,8 @@ std::optional<int> Run::configure() {
     }
     config_.bucket = options_.url.bucket;
     config_.region = settings.region;
-    config_.endpoint_url = settings.endpoint_url;
-    config_.addressing = settings.addressing;
+    config_.endpoint_url = s3_settings.endpoint_url;
+    config_.addressing = s3_settings.addressing;
     config_.credentials = settings.credentials;
     try {
         (void)s3::resolve_endpoint(config_.endpoint_url, config_.region, config_.bucket,
@@ -189,6 +200,41 @@ std::optional<int> Run::configure() {
         return fail(error_code::kUsage, error.what(), kExitUsage);
     }
     return std::nullopt;
+}
+
+// CloudFront's endpoint: AWS_ENDPOINT_URL_CLOUDFRONT, else AWS_ENDPOINT_URL (as
+// the AWS SDKs), else AWS's; --endpoint-url stays S3's.
+std::optional<int> Run::configure_cloudfront(const aws::EnvLookup& env) {
+    if (options_.protect_cloudfront.empty()) return std::nullopt;
+    const std::string url = aws::endpoint_url(cloudfront::kServiceId, settings_, env)
+                                .value_or(cloudfront::kDefaultEndpoint);
+    auto parsed = aws::parse_http_url(url);
+    if (!parsed) {
+        return fail(error_code::kUsage,
+                    "the CloudFront endpoint '" + url +
+                        "' (AWS_ENDPOINT_URL_CLOUDFRONT or AWS_ENDPOINT_URL) is not an "
+                        "http(s) URL",
+                    kExitUsage);
+    }
+    cloudfront_endpoint_ = *parsed;
+    return std::nullopt;
+}
+
+LiveReading Run::read_live(s3::Client& client, std::unique_ptr<cloudfront::Client>& cloudfront) {
+    LiveClients clients{client,
+                        [&]() -> cloudfront::Client& {
+                            if (!cloudfront) {
+                                cloudfront = std::make_unique<cloudfront::Client>(
+                                    cloudfront_endpoint_, config_.credentials,
+                                    transports_(net::TransportOptions{}), client.retry);
+                            }
+                            return *cloudfront;
+                        },
+                        custom_host(config_.endpoint_url)};
+    if (options_.debug) clients.debug = print_debug;
+    LiveReading live = read_live_sources(options_, clients);
+    for (const auto& warning : live.warnings) warn(warning);
+    return live;
 }
 
 int Run::execute() {
@@ -201,10 +247,10 @@ int Run::execute() {
         client.bypass_governance_retention = options_.bypass_governance_retention;
         client.retry.stop_requested = [] { return stop_signal() != 0; };
         return plan_and_delete(client);
-    } catch (const s3::S3Error& error) {
-        if (error.kind == s3::ErrorKind::kCancelled) return stopped("nothing deleted");
-        return fail(code_of(error).c_str(), error.what(), kExitFailed);
-    } catch (const s3::CredentialsError& error) {
+    } catch (const aws::ServiceError& error) {
+        if (error.kind == aws::ErrorKind::kCancelled) return stopped("nothing deleted");
+        return fail(error_code_of(error).c_str(), error.what(), kExitFailed);
+    } catch (const aws::CredentialsError& error) {
         return fail(error_code::kCredentials, error.message, kExitFailed);
     }
 }
@@ -218,6 +264,11 @@ int Run::plan_and_delete(s3::Client& client) {
     build.on_listed = [&progress](std::uint64_t deployments, std::uint64_t objects) {
         progress.listing(deployments, objects);
     };
+    std::unique_ptr<cloudfront::Client> cloudfront;
+    LiveReading live = read_live(client, cloudfront);
+    build.live = std::move(live.sources);
+    build.pointers = std::move(live.pointers);
+    build.live_incomplete = live.failure.has_value();
     const auto plan = retention::build_plan(client, options_.url.bucket, options_.url.root,
                                             policy_for(options_), build);
     progress.finish();
@@ -234,6 +285,8 @@ int Run::plan_and_delete(s3::Client& client) {
         print_plan_text(std::cout, plan);
         std::cout.flush();
     }
+    // Fail closed: what is live could not be told, so nothing is deleted.
+    if (live.failure) return fail(live.failure->code.c_str(), live.failure->message, kExitFailed);
     if (options_.dry_run || !deletes) return end(kExitOk);
     if (stop_signal() != 0) return stopped("nothing deleted");
 
@@ -337,7 +390,7 @@ int Run::deletion_outcome(const retention::Plan& plan, const retention::Executio
 }  // namespace
 
 void print_error(const std::string& message) {
-    std::cerr << "s3-cleanup: error: " << printable(s3::redact(message)) << std::endl;
+    std::cerr << "s3-cleanup: error: " << printable(aws::redact(message)) << std::endl;
 }
 
 int run_cleanup(const Options& options) {

@@ -32,6 +32,18 @@ nlohmann::ordered_json report_to_json(const RunReport& report) {
     return document;
 }
 
+std::string error_code_of(const aws::ServiceError& error) {
+    if (!error.code.empty()) return error.code;
+    switch (error.kind) {
+        case aws::ErrorKind::kTransport:
+            return "NetworkError";
+        case aws::ErrorKind::kBadResponse:
+            return "BadResponse";
+        default:
+            return "HTTP" + std::to_string(error.http_status);
+    }
+}
+
 void print_json(const nlohmann::ordered_json& document) {
     std::cout << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
               << std::endl;

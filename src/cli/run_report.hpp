@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/error.hpp"
 #include "retention/plan.hpp"
 
 namespace cli {
@@ -52,6 +53,10 @@ nlohmann::ordered_json report_to_json(const RunReport& report);
 // Prints a document on stdout; bytes that are not UTF-8 (keys can hold any)
 // are replaced, never a reason to fail.
 void print_json(const nlohmann::ordered_json& document);
+
+// error.code for a ServiceError: the service's own code, else what kind of
+// failure it was (NetworkError, BadResponse, HTTP503, ...).
+std::string error_code_of(const aws::ServiceError& error);
 
 // A document for a usage error found while reading the command line, before
 // any URL was understood.

@@ -6,12 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/timestamp.hpp"
 #include "retention/object_list.hpp"
-#include "s3/timestamp.hpp"
 
 namespace retention {
 
-using TimePoint = s3::TimePoint;
+using TimePoint = aws::TimePoint;
 
 // A folder marker: the 0-byte key ending in '/' that the S3 console's "Create
 // folder" (and some sync tools) write. It is no content: a folder holding only

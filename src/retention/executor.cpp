@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "s3/errors.hpp"
 #include "s3/xml.hpp"
 
 namespace retention {
@@ -24,7 +25,15 @@ std::vector<const Deployment*> doomed_deployments(const Plan& plan) {
 }
 
 void check_plan_safety(const Plan& plan) {
+    if (plan.incomplete) {
+        throw PlanSafetyError("the plan is incomplete: a live source could not be read");
+    }
     for (const auto* dep : doomed_deployments(plan)) {
+        // Defence in depth: planning never dooms a live deployment.
+        if (std::find(plan.policy.live.begin(), plan.policy.live.end(), dep->name) !=
+            plan.policy.live.end()) {
+            throw PlanSafetyError("deployment '" + dep->name + "' is live and must not be deleted");
+        }
         const std::string expected = plan.root + dep->name + "/";
         if (dep->name.empty() || dep->name.find('/') != std::string::npos ||
             dep->prefix != expected) {
@@ -52,7 +61,7 @@ BatchCursor::BatchCursor(std::vector<const Deployment*> doomed) : doomed_(std::m
 
 std::optional<Batch> BatchCursor::next() {
     Batch batch;
-    while (batch.objects.size() < kDeleteObjectsMaxKeys && deployment_ < doomed_.size()) {
+    while (batch.objects.size() < s3::kDeleteObjectsMaxKeys && deployment_ < doomed_.size()) {
         const ObjectList& list = doomed_[deployment_]->contents;
         if (index_ >= list.size()) {
             ++deployment_;
@@ -147,8 +156,8 @@ private:
         try {
             client_.delete_object(object.key, object.version_id);
             finish(id, nullptr);
-        } catch (const s3::S3Error& error) {
-            if (error.kind == s3::ErrorKind::kCancelled) return not_attempted(1);
+        } catch (const aws::ServiceError& error) {
+            if (error.kind == aws::ErrorKind::kCancelled) return not_attempted(1);
             FailedKey failure{object.key, error.code, error.what(), object.version_id};
             finish(id, &failure);
         }
@@ -166,8 +175,8 @@ private:
             s3::DeleteResult answer;
             try {
                 answer = client_.delete_objects_by_id(objects, attempt > 1);
-            } catch (const s3::S3Error& error) {
-                if (error.kind == s3::ErrorKind::kCancelled) {
+            } catch (const aws::ServiceError& error) {
+                if (error.kind == aws::ErrorKind::kCancelled) {
                     if (last_errors.empty()) return not_attempted(pending.size());
                     mark_interrupted();
                     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -275,7 +284,7 @@ private:
             } else {
                 result_.appeared.push_back({dep.name, found});
             }
-        } catch (const s3::S3Error& error) {
+        } catch (const aws::ServiceError& error) {
             std::lock_guard lock(mutex_);
             ++result_.deployments_deleted;
             result_.warnings.push_back(dep.name +

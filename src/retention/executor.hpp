@@ -15,12 +15,9 @@
 
 #include "retention/plan.hpp"
 #include "s3/client.hpp"
+#include "s3/limits.hpp"
 
 namespace retention {
-
-// DeleteObjects takes at most 1000 keys a request.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
-inline constexpr std::size_t kDeleteObjectsMaxKeys = 1000;
 
 struct FailedKey {
     std::string key;
@@ -75,7 +72,7 @@ struct Batch {
 };
 
 // Hands out the doomed objects in DeleteObjects batches of
-// kDeleteObjectsMaxKeys, across deployments, made as they are asked for (the
+// s3::kDeleteObjectsMaxKeys, across deployments, made as they are asked for (the
 // plan is not copied). Every batch is full except the last; keys that XML 1.0
 // cannot carry come out as single-key batches. Not thread-safe.
 class BatchCursor {

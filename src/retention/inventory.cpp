@@ -11,10 +11,10 @@ namespace retention {
 namespace {
 
 TimePoint last_modified(const s3::ObjectEntry& entry, const std::string& bucket) {
-    auto when = s3::parse_timestamp(entry.last_modified);
+    auto when = aws::parse_timestamp(entry.last_modified);
     if (!when) {
-        throw s3::S3Error(
-            s3::ErrorKind::kBadResponse, 200, "",
+        throw aws::ServiceError(
+            s3::kServiceId, aws::ErrorKind::kBadResponse, 200, "",
             "unreadable LastModified '" + entry.last_modified + "' for key '" + entry.key + "'", "",
             "GET s3://" + bucket + "/?list-type=2");
     }
@@ -67,8 +67,8 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
             // The listing was by prefix; a key outside it would be a server bug,
             // and deleting it would be ours. Refuse it here already.
             if (entry.key.compare(0, prefix.size(), prefix) != 0) {
-                throw s3::S3Error(
-                    s3::ErrorKind::kBadResponse, 200, "",
+                throw aws::ServiceError(
+                    s3::kServiceId, aws::ErrorKind::kBadResponse, 200, "",
                     "listing of '" + prefix + "' returned key '" + entry.key + "' outside it", "",
                     "GET s3://" + client.config().bucket + "/?list-type=2");
             }
@@ -107,10 +107,10 @@ void list_versions(s3::Client& client, Deployment& deployment) {
         auto page = client.list_object_versions(prefix, "", key_marker, version_marker);
         for (const auto& entry : page.entries) {
             if (entry.key.compare(0, prefix.size(), prefix) != 0) {
-                throw s3::S3Error(s3::ErrorKind::kBadResponse, 200, "",
-                                  "version listing of '" + prefix + "' returned key '" + entry.key +
-                                      "' outside it",
-                                  "", "GET s3://" + client.config().bucket + "/?versions");
+                throw aws::ServiceError(s3::kServiceId, aws::ErrorKind::kBadResponse, 200, "",
+                                        "version listing of '" + prefix + "' returned key '" +
+                                            entry.key + "' outside it",
+                                        "", "GET s3://" + client.config().bucket + "/?versions");
             }
             deployment.contents.add_version(entry.key, entry.size, entry.version_id,
                                             entry.is_delete_marker, entry.is_latest);

@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "retention/deployment.hpp"
+#include "retention/live.hpp"
 #include "retention/policy.hpp"
+#include "s3/xml.hpp"
 
 namespace retention {
 
 enum class Action { kKeep, kDelete };
-enum class Reason { kNewest, kProtected, kNewerThanCutoff, kPastKeep };
+enum class Reason { kNewest, kProtected, kLive, kNewerThanCutoff, kPastKeep };
 
 const char* to_string(Action action);
 const char* to_string(Reason reason);
@@ -22,9 +24,9 @@ struct Decision {
     Reason reason = Reason::kNewest;
 };
 
-// Versioning status as GetBucketVersioning says it.
-inline constexpr const char* kVersioningDisabled = "Disabled";
-// GetBucketVersioning was denied (and --purge-versions not asked for).
+// Versioning status: s3::kVersioningEnabled, ...Suspended or ...Disabled as
+// GetBucketVersioning says it, or this when it was denied (and
+// --purge-versions not asked for).
 inline constexpr const char* kVersioningUnknown = "Unknown";
 
 struct PlanSummary {
@@ -45,7 +47,7 @@ struct Plan {
     Policy policy;
     std::vector<Decision> decisions;  // newest first in the policy's order
     PlanSummary summary;
-    std::string versioning = kVersioningDisabled;  // Enabled | Suspended | Disabled
+    std::string versioning = s3::kVersioningDisabled;  // Enabled | Suspended | Disabled | Unknown
     bool purge_versions = false;
     // Folders with versions but no current object: not deployments. Listed
     // with their versions; purged with --purge-versions.
@@ -56,9 +58,14 @@ struct Plan {
     // What looks like a user's mistake (a root with no folder, a --protect
     // glob that matches nothing, ...): said on stderr and in the JSON.
     std::vector<std::string> warnings;
+    // Where the live deployments came from, for the report.
+    std::vector<LiveSource> live;
+    // A live source could not be read: the plan is what could be made without
+    // it, printed but never carried out.
+    bool incomplete = false;
 
     [[nodiscard]] bool versioned() const {
-        return versioning != kVersioningDisabled && versioning != kVersioningUnknown;
+        return versioning != s3::kVersioningDisabled && versioning != kVersioningUnknown;
     }
     // Whether carrying out the plan deletes anything at all.
     [[nodiscard]] bool deletes_anything() const {

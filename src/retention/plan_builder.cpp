@@ -168,6 +168,29 @@ bool root_is_object(s3::Client& client, const std::string& root) {
     return !page.objects.empty() && page.objects.front().key == key;
 }
 
+// The policy with every live deployment named: those the sources read before
+// planning name, and those the pointer objects reference among the folders.
+Policy with_live(const Policy& policy, const std::string& root,
+                 const std::vector<Deployment>& folders, const BuildOptions& options,
+                 std::vector<LiveSource>& live) {
+    std::vector<std::string> names;
+    names.reserve(folders.size());
+    for (const auto& folder : folders) names.push_back(folder.name);
+    for (const auto& pointer : options.pointers) {
+        LiveSource source;
+        source.kind = LiveSource::Kind::kObject;
+        source.key = pointer.key;
+        source.deployments = referenced_deployments(pointer.body, names, root);
+        live.push_back(std::move(source));
+    }
+    Policy out = policy;
+    std::set<std::string> live_names;
+    for (const auto& source : live)
+        live_names.insert(source.deployments.begin(), source.deployments.end());
+    out.live.assign(live_names.begin(), live_names.end());
+    return out;
+}
+
 }  // namespace
 
 Plan build_plan(s3::Client& client, const std::string& bucket, const std::string& root,
@@ -177,16 +200,18 @@ Plan build_plan(s3::Client& client, const std::string& bucket, const std::string
     std::string versioning = kVersioningUnknown;
     try {
         versioning = client.get_bucket_versioning();
-    } catch (const s3::S3Error& error) {
-        if (error.kind != s3::ErrorKind::kAccessDenied || options.purge_versions) throw;
+    } catch (const aws::ServiceError& error) {
+        if (error.kind != aws::ErrorKind::kAccessDenied || options.purge_versions) throw;
     }
     Folders folders = list_folders(client, root);
     RootFacts facts{folders.deployments.size(), folders.root_objects, false};
+    std::vector<LiveSource> live = options.live;
+    const Policy policy_with_live = with_live(policy, root, folders.deployments, options, live);
     std::vector<std::string> empty_folders;
     Plan plan;
     if (names_suffice(policy)) {
-        plan = plan_from_names(client, bucket, root, std::move(folders.deployments), policy,
-                               options, empty_folders);
+        plan = plan_from_names(client, bucket, root, std::move(folders.deployments),
+                               policy_with_live, options, empty_folders);
     } else {
         auto& deployments = folders.deployments;
         std::vector<Deployment*> all;
@@ -194,8 +219,10 @@ Plan build_plan(s3::Client& client, const std::string& bucket, const std::string
         for (auto& d : deployments) all.push_back(&d);
         list_all(client, all, options);
         drop_empty(deployments, empty_folders);
-        plan = make_plan(bucket, root, std::move(deployments), policy);
+        plan = make_plan(bucket, root, std::move(deployments), policy_with_live);
     }
+    plan.live = std::move(live);
+    plan.incomplete = options.live_incomplete;
     std::sort(empty_folders.begin(), empty_folders.end());
     plan.empty_folders = std::move(empty_folders);
     release_kept(plan);

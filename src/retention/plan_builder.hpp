@@ -6,11 +6,18 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "retention/plan.hpp"
 #include "s3/client.hpp"
 
 namespace retention {
+
+// A pointer object (--protect-referenced-by): its key and its body.
+struct PointerObject {
+    std::string key;
+    std::string body;
+};
 
 struct BuildOptions {
     int concurrency = 1;
@@ -19,6 +26,14 @@ struct BuildOptions {
     bool purge_versions = false;
     // Told, one call at a time, how many deployments and objects have been
     // listed so far (progress display).
+    // What is live: sources read before planning (CloudFront origins, with
+    // their deployments), and pointer objects, whose references are resolved
+    // against the folder names once those are listed.
+    std::vector<LiveSource> live;
+    std::vector<PointerObject> pointers;
+    // A live source could not be read: the plan is made without it and marked
+    // incomplete (shown, never carried out).
+    bool live_incomplete = false;
     std::function<void(std::uint64_t deployments, std::uint64_t objects)> on_listed =
         [](std::uint64_t, std::uint64_t) {};
 };

@@ -26,6 +26,8 @@ const char* to_string(Reason reason) {
             return "newest";
         case Reason::kProtected:
             return "protected";
+        case Reason::kLive:
+            return "live";
         case Reason::kNewerThanCutoff:
             return "newer-than-cutoff";
         case Reason::kPastKeep:
@@ -67,7 +69,10 @@ Plan make_plan(std::string bucket, std::string root, std::vector<Deployment> dep
     int kept_unprotected = 0;
     for (auto& deployment : deployments) {
         Decision decision;
-        if (is_protected(deployment.name, policy.protect)) {
+        if (std::find(policy.live.begin(), policy.live.end(), deployment.name) !=
+            policy.live.end()) {
+            decision.reason = Reason::kLive;
+        } else if (is_protected(deployment.name, policy.protect)) {
             decision.reason = Reason::kProtected;
         } else if (kept_unprotected < policy.keep) {
             ++kept_unprotected;

@@ -18,6 +18,9 @@ struct Policy {
     std::optional<TimePoint> cutoff;   // past the N, only those last written before it go
     std::vector<std::string> protect;  // shell globs on the deployment name
     SortBy sort_by = SortBy::kNewest;
+    // Deployments served right now (retention/live.hpp): kept with reason
+    // live, outside the N, like protected ones; the executor refuses to doom one.
+    std::vector<std::string> live;
 };
 
 }  // namespace retention

@@ -1,5 +1,6 @@
 // A small S3 client: the few calls s3-cleanup makes, signed with SigV4, sent
-// through the HttpTransport seam. Errors come out as S3Error.
+// through the HttpTransport seam, retried by the shared aws::RetryControl.
+// Errors come out as aws::ServiceError (service "s3").
 #pragma once
 
 #include <atomic>
@@ -11,28 +12,23 @@
 #include <string>
 #include <vector>
 
+#include "aws/credentials_provider.hpp"
+#include "aws/error.hpp"
+#include "aws/retry_loop.hpp"
 #include "net/http.hpp"
 #include "net/transport_pool.hpp"
-#include "s3/credentials_provider.hpp"
 #include "s3/endpoint.hpp"
-#include "s3/error.hpp"
-#include "s3/retry_policy.hpp"
-#include "s3/sigv4.hpp"
-#include "s3/throttle.hpp"
+#include "s3/limits.hpp"
 #include "s3/xml.hpp"
 
 namespace s3 {
-
-// ListObjectsV2 returns at most 1000 keys a page whatever max-keys asks for.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
-inline constexpr int kListPageMaxKeys = 1000;
 
 struct ClientConfig {
     std::string bucket;
     std::string region;
     std::string endpoint_url;  // empty: AWS itself
     AddressingStyle addressing = AddressingStyle::kAuto;
-    std::shared_ptr<CredentialsProvider> credentials;
+    std::shared_ptr<aws::CredentialsProvider> credentials;
 };
 
 // Requests sent, by kind; first attempts only. Retries are counted apart, so
@@ -44,20 +40,10 @@ struct RequestCounts {
     std::atomic<long> retries{0};
 };
 
-// How failed requests are retried, shared by all workers of a run.
-struct RetryControl {
-    RetryPolicy policy;
-    std::shared_ptr<Throttle> throttle = std::make_shared<Throttle>();
-    // Polled before every attempt and while waiting: true means stop.
-    std::function<bool()> stop_requested = [] { return false; };
-    // Uniform in [0, 1): the jitter. A seam for tests.
-    std::function<double()> random01;
-    // Waits, returning early when a stop is requested. A seam for tests.
-    std::function<void(std::chrono::milliseconds, const std::function<bool()>&)> sleep;
-    RetryControl();
-};
-
 using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+// HTTP 416: S3's answer to a Range request on an empty object.
+inline constexpr long kRangeNotSatisfiable = 416;
 
 class Client {
 public:
@@ -94,6 +80,9 @@ public:
     DeleteResult delete_objects_by_id(const std::vector<ObjectIdentifier>& objects,
                                       bool resend = false);
     void delete_object(const std::string& key, const std::string& version_id = "");
+    // GetObject of the first max_bytes + 1 bytes (a Range request): the whole
+    // body, or nullopt when the object holds more than max_bytes.
+    std::optional<std::string> get_object(const std::string& key, std::uint64_t max_bytes);
 
     // Sends x-amz-bypass-governance-retention: true with deletions, so versions
     // under Object Lock governance retention can go (--bypass-governance-retention).
@@ -107,13 +96,7 @@ public:
 
     // Told when the client follows S3 to the bucket's region (for --debug).
     std::function<void(const std::string&)> on_notice = [](const std::string&) {};
-    RetryControl retry;
-
-    // Waits for the throttle's next slot, then runs op(attempt) until it
-    // succeeds, fails for good, or runs out of attempts; between attempts,
-    // the policy's backoff. Throws the last S3Error, or kCancelled on a stop.
-    template <typename T>
-    T with_retries(const std::function<T(int attempt)>& op, const std::string& label);
+    aws::RetryControl retry;
 
 private:
     struct Target {
@@ -129,12 +112,13 @@ private:
     // yet), moves there and returns true.
     bool follow_region(const net::HttpResponse& response, const std::string& signed_region);
     // One attempt: sign, send, follow a region redirect once; an error answer
-    // or a transport failure becomes an S3Error.
+    // or a transport failure becomes a ServiceError.
     net::HttpResponse attempt(int attempt, const std::string& method, const std::string& key,
                               const std::string& query_string, const std::string& body,
                               const std::vector<std::pair<std::string, std::string>>& headers,
                               const std::string& label);
-    void wait(std::chrono::milliseconds delay);
+    // For aws::with_retries: a re-send counts as a retry.
+    aws::RetryTarget retry_target(const std::string& label);
 
     ClientConfig config_;
     mutable std::mutex target_mutex_;
@@ -144,8 +128,5 @@ private:
     Clock clock_;
     RequestCounts counts_;
 };
-
-// "20261120T140300Z" for a time point.
-std::string amz_date(std::chrono::system_clock::time_point when);
 
 }  // namespace s3

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "s3/http_url.hpp"
+#include "aws/http_url.hpp"
 
 namespace s3 {
 
@@ -30,7 +30,7 @@ bool is_ip_literal(const std::string& host) {
 }
 
 std::string virtual_host_problem(const std::string& endpoint_url) {
-    const auto url = parse_http_url(endpoint_url);
+    const auto url = aws::parse_http_url(endpoint_url);
     if (!url || !is_ip_literal(without_port(url->host))) return "";
     return "--addressing-style virtual needs a host name in --endpoint-url; '" + endpoint_url +
            "' is an IP address (use --addressing-style path)";
@@ -46,7 +46,7 @@ Endpoint resolve_endpoint(const std::string& endpoint_url, const std::string& re
         endpoint.path_style = style == AddressingStyle::kPath ||
                               (style == AddressingStyle::kAuto && !virtual_host_compatible(bucket));
     } else {
-        auto url = parse_http_url(endpoint_url);
+        auto url = aws::parse_http_url(endpoint_url);
         if (!url || !url->query.empty()) {
             throw std::invalid_argument("endpoint URL '" + endpoint_url +
                                         "' must be http:// or https:// with a host");

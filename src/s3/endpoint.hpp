@@ -5,6 +5,10 @@
 
 namespace s3 {
 
+// S3's service id: what requests are signed for, AWS_ENDPOINT_URL_S3, and the
+// service of its errors (aws::ServiceError::service).
+inline constexpr const char* kServiceId = "s3";
+
 enum class AddressingStyle { kAuto, kPath, kVirtual };
 
 struct Endpoint {

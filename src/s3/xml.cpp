@@ -5,6 +5,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "aws/url_encoding.hpp"
+
 namespace s3 {
 
 namespace {
@@ -19,11 +21,12 @@ pugi::xml_document load(std::string_view xml, const char* what) {
     return doc;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+// A key or prefix of a listing. With encoding-type=url S3 percent-encodes
+// them, and says so in the answer: only then is the text decoded. It encodes
+// form style there: a space may arrive as '+', and a literal '+' always
+// arrives as %2B, so '+' means space (the AWS SDKs decode the same way).
+std::string listed_text(bool encoded, const char* raw) {
+    return encoded ? aws::form_decode(raw) : std::string(raw);
 }
 
 std::uint64_t parse_size(const char* text) {
@@ -38,32 +41,12 @@ std::uint64_t parse_size(const char* text) {
 
 }  // namespace
 
-std::string url_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            int hi = hex_value(text[i + 1]);
-            int lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out.push_back(static_cast<char>(hi * 16 + lo));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(text[i] == '+' ? ' ' : text[i]);
-    }
-    return out;
-}
-
 ListPage parse_list_objects_v2(std::string_view xml) {
     auto doc = load(xml, "ListObjectsV2");
     auto root = doc.child("ListBucketResult");
     if (!root) throw XmlParseError{"ListObjectsV2: no ListBucketResult element"};
-    // With encoding-type=url every key and prefix is percent-encoded; S3 says so
-    // in the answer, and only then do we decode.
     const bool encoded = std::string_view(root.child_value("EncodingType")) == "url";
-    auto text = [encoded](const char* raw) { return encoded ? url_decode(raw) : std::string(raw); };
+    auto text = [encoded](const char* raw) { return listed_text(encoded, raw); };
 
     ListPage page;
     page.is_truncated = std::string_view(root.child_value("IsTruncated")) == "true";
@@ -90,7 +73,7 @@ VersionPage parse_list_object_versions(std::string_view xml) {
     auto root = doc.child("ListVersionsResult");
     if (!root) throw XmlParseError{"ListObjectVersions: no ListVersionsResult element"};
     const bool encoded = std::string_view(root.child_value("EncodingType")) == "url";
-    auto text = [encoded](const char* raw) { return encoded ? url_decode(raw) : std::string(raw); };
+    auto text = [encoded](const char* raw) { return listed_text(encoded, raw); };
     VersionPage page;
     page.is_truncated = std::string_view(root.child_value("IsTruncated")) == "true";
     page.next_key_marker = text(root.child_value("NextKeyMarker"));
@@ -127,8 +110,8 @@ std::string parse_versioning_status(std::string_view xml) {
         throw XmlParseError{"GetBucketVersioning: unexpected element <" + std::string(name) + ">"};
     }
     std::string status = root.child_value("Status");
-    if (status.empty()) return "Disabled";
-    if (status != "Enabled" && status != "Suspended") {
+    if (status.empty()) return kVersioningDisabled;
+    if (status != kVersioningEnabled && status != kVersioningSuspended) {
         throw XmlParseError{"GetBucketVersioning: unknown Status '" + status + "'"};
     }
     return status;

@@ -73,14 +73,15 @@ struct XmlParseError {
     std::string message;
 };
 
-// Decodes encoding-type=url text. S3 encodes form style there: a space may
-// arrive as '+', and a literal '+' always arrives as %2B, so '+' means space
-// (the AWS SDKs decode the same way).
-std::string url_decode(std::string_view text);
-
 ListPage parse_list_objects_v2(std::string_view xml);
 VersionPage parse_list_object_versions(std::string_view xml);
-// "Enabled", "Suspended", or "Disabled" for a bucket that never had versioning.
+// Versioning status as GetBucketVersioning says it; Disabled for a bucket that
+// never had versioning (S3 then sends no Status at all).
+inline constexpr const char* kVersioningEnabled = "Enabled";
+inline constexpr const char* kVersioningSuspended = "Suspended";
+inline constexpr const char* kVersioningDisabled = "Disabled";
+
+// kVersioningEnabled, kVersioningSuspended or kVersioningDisabled.
 std::string parse_versioning_status(std::string_view xml);
 std::optional<ErrorDocument> parse_error(std::string_view xml);
 DeleteResult parse_delete_result(std::string_view xml);

@@ -113,12 +113,17 @@ class IamPolicyTest(unittest.TestCase):
         self.assertEqual(set(by_action), {
             "s3:ListBucket", "s3:DeleteObject",  # listing and deleting
             "s3:ListBucketVersions", "s3:DeleteObjectVersion", "s3:GetBucketVersioning",  # --purge-versions
+            "s3:GetObject",  # --protect-referenced-by: the pointer object only
+            "cloudfront:GetDistributionConfig",  # --protect-cloudfront: the distribution only
         })
         bucket = bucket_in_cronjob()
         for a in ("s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketVersioning"):
             self.assertEqual(by_action[a], {f"arn:aws:s3:::{bucket}"}, a)  # bucket-level actions
         for a in ("s3:DeleteObject", "s3:DeleteObjectVersion"):
             self.assertEqual(by_action[a], {f"arn:aws:s3:::{bucket}/*"}, a)  # object-level
+        self.assertEqual(by_action["s3:GetObject"], {f"arn:aws:s3:::{bucket}/index.html"})
+        (distribution,) = by_action["cloudfront:GetDistributionConfig"]
+        self.assertRegex(distribution, r"^arn:aws:cloudfront::\d{12}:distribution/[A-Z0-9]+$")
 
 
 def cronjob_docs():

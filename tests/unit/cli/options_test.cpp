@@ -194,11 +194,11 @@ TEST(OptionsValidate, Defaults) {
     EXPECT_TRUE(options.region.empty());
     EXPECT_TRUE(options.profile.empty());
     EXPECT_TRUE(options.protect.empty());
-    EXPECT_FALSE(options.cutoff(s3::TimePoint{}).has_value());
+    EXPECT_FALSE(options.cutoff(aws::TimePoint{}).has_value());
 }
 
 TEST(OptionsCutoff, FromOlderThanOrBefore) {
-    const s3::TimePoint now{std::chrono::milliseconds{1769817600000LL}};  // 2026-01-31T00:00Z
+    const aws::TimePoint now{std::chrono::milliseconds{1769817600000LL}};  // 2026-01-31T00:00Z
     {
         auto raw = base_raw();
         raw.older_than = "36h";

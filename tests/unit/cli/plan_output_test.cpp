@@ -20,10 +20,10 @@ using retention::Policy;
 using retention::Reason;
 using retention::SortBy;
 
-s3::TimePoint at(const std::string& text) {
-    auto when = s3::parse_timestamp(text);
+aws::TimePoint at(const std::string& text) {
+    auto when = aws::parse_timestamp(text);
     EXPECT_TRUE(when.has_value()) << text;
-    return when.value_or(s3::TimePoint{});
+    return when.value_or(aws::TimePoint{});
 }
 
 Deployment dep(const std::string& name, const std::string& newest, const std::string& oldest,
@@ -38,7 +38,7 @@ Deployment dep(const std::string& name, const std::string& newest, const std::st
     return d;
 }
 
-Plan sample_plan(std::optional<s3::TimePoint> cutoff = std::nullopt) {
+Plan sample_plan(std::optional<aws::TimePoint> cutoff = std::nullopt) {
     Policy policy;
     policy.keep = 2;
     policy.protect = {"release-*"};
@@ -171,7 +171,7 @@ TEST(PlanOutputJson, FieldNamesAndOrder) {
     EXPECT_EQ(keys_of(json),
               (std::vector<std::string>{"format", "bucket", "root", "dry_run", "versioning",
                                         "purge_versions", "policy", "deployments", "ghosts",
-                                        "empty_folders", "summary"}));
+                                        "empty_folders", "live", "incomplete", "summary"}));
     EXPECT_EQ(keys_of(json["policy"]),
               (std::vector<std::string>{"keep", "cutoff", "protect", "sort_by"}));
     ASSERT_TRUE(json["deployments"].is_array());

@@ -36,6 +36,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "aws/url_encoding.hpp"
 #include "retention/executor.hpp"
 #include "retention/planner.hpp"
 #include "s3/xml.hpp"
@@ -68,26 +69,13 @@ double dice(std::uint64_t seed, std::string_view key, std::uint64_t n, std::uint
     return static_cast<double>(h >> 11) / static_cast<double>(1ULL << 53);
 }
 
-std::string percent_decode(std::string_view in) {
-    std::string out;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] == '%' && i + 2 < in.size()) {
-            out += static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
-            i += 2;
-        } else {
-            out += in[i];
-        }
-    }
-    return out;
-}
-
 std::string query_param(const std::string& query, const std::string& name) {
     std::size_t pos = 0;
     while (pos <= query.size()) {
         auto amp = query.find('&', pos);
         if (amp == std::string::npos) amp = query.size();
         std::string_view part(query.data() + pos, amp - pos);
-        if (part.starts_with(name + "=")) return percent_decode(part.substr(name.size() + 1));
+        if (part.starts_with(name + "=")) return aws::percent_decode(part.substr(name.size() + 1));
         pos = amp + 1;
     }
     return {};
@@ -194,7 +182,7 @@ private:
         const std::string prefix = "/site/";
         EXPECT_TRUE(request.path.starts_with(prefix)) << request.path;
         const std::string key =
-            percent_decode(std::string_view(request.path).substr(prefix.size()));
+            aws::percent_decode(std::string_view(request.path).substr(prefix.size()));
         singles.push_back(key);
         const Outcome o = whole_request(key);
         history[key].push_back(o);
@@ -446,7 +434,7 @@ void check_execution(const World& w, const Plan& plan, const RecordingS3& s3,
 
     // What was sent.
     for (const auto& batch : s3.batches) {
-        EXPECT_LE(batch.size(), kDeleteObjectsMaxKeys) << ctx;
+        EXPECT_LE(batch.size(), s3::kDeleteObjectsMaxKeys) << ctx;
         std::unordered_set<std::string> in_request;
         for (const auto& key : batch) {
             EXPECT_TRUE(in_request.insert(key).second) << ctx << ": twice in one request: " << key;
@@ -576,8 +564,8 @@ TEST(ExecutorProperty, RandomBucketsAndPoliciesKeepEveryInvariant) {
         s3::Client client{
             s3::ClientConfig{
                 "site", "us-east-1", "http://127.0.0.1:1", s3::AddressingStyle::kAuto,
-                std::make_shared<s3::StaticProvider>(
-                    s3::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
+                std::make_shared<aws::StaticProvider>(
+                    aws::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
             std::static_pointer_cast<net::HttpTransport>(s3)};
         client.retry.policy.max_attempts = w.max_attempts;
         client.retry.random01 = [] { return 0.5; };

@@ -66,8 +66,8 @@ struct ExecutorTest : ::testing::Test {
     std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
     s3::Client client{
         s3::ClientConfig{"site", "us-east-1", "http://127.0.0.1:1", s3::AddressingStyle::kAuto,
-                         std::make_shared<s3::StaticProvider>(
-                             s3::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
+                         std::make_shared<aws::StaticProvider>(
+                             aws::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
         transport};
 
     Plan plan_of(std::vector<Deployment> deployments, int keep, const std::string& root = "") {
@@ -192,6 +192,17 @@ TEST_F(ExecutorTest, RefusesAPrefixThatIsNotRootNameSlash) {
     bad.contents.release();
     bad.contents.add("sites/app2/index.html", 1);  // what a prefix without '/' would list
     auto plan = plan_of({deployment("sites/", "new", 1, 100), bad}, 1, "sites/");
+    EXPECT_THROW(execute_plan(plan, client, {}), PlanSafetyError);
+    EXPECT_TRUE(transport->sent.empty());
+}
+
+TEST_F(ExecutorTest, RefusesAPlanThatDoomsALiveDeploymentOrIsIncomplete) {
+    auto plan = plan_of({deployment("", "new", 1, 100), deployment("", "d04", 2, 1)}, 1);
+    ASSERT_EQ(plan.decisions[1].action, Action::kDelete);
+    plan.policy.live = {"d04"};  // as if planning had missed it: the executor still refuses
+    EXPECT_THROW(execute_plan(plan, client, {}), PlanSafetyError);
+    plan.policy.live.clear();
+    plan.incomplete = true;
     EXPECT_THROW(execute_plan(plan, client, {}), PlanSafetyError);
     EXPECT_TRUE(transport->sent.empty());
 }

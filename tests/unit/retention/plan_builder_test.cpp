@@ -104,8 +104,8 @@ struct PlanBuilderTest : ::testing::Test {
         client = std::make_unique<s3::Client>(
             s3::ClientConfig{
                 "site", "us-east-1", "http://127.0.0.1:1", s3::AddressingStyle::kPath,
-                std::make_shared<s3::StaticProvider>(
-                    s3::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
+                std::make_shared<aws::StaticProvider>(
+                    aws::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
             bucket);
     }
 

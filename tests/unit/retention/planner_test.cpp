@@ -471,3 +471,28 @@ TEST(PlannerProperty, InvariantsHoldOnRandomInputs) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PlannerLive, ALiveDeploymentIsKeptOutsideTheN) {
+    // The rollback: d04 is live, d08..d10 are the newest.
+    std::vector<Deployment> deployments;
+    for (int i = 1; i <= 10; ++i) deployments.push_back(dep("d" + std::to_string(100 + i), i));
+    Policy p = policy(3, SortBy::kNewest, std::nullopt, {"d102"});
+    p.live = {"d104"};
+    const Plan plan = retention::make_plan("b", "sites/", std::move(deployments), p);
+    EXPECT_EQ(describe(plan),
+              "d110:keep:newest d109:keep:newest d108:keep:newest d107:delete:past-keep "
+              "d106:delete:past-keep d105:delete:past-keep d104:keep:live "
+              "d103:delete:past-keep d102:keep:protected d101:delete:past-keep ");
+    EXPECT_EQ(plan.summary.keep, 5u);
+}
+
+TEST(PlannerLive, LiveWinsOverProtectedAndTheCutoff) {
+    Policy p = policy(1, SortBy::kNewest, 5, {"old"});
+    p.live = {"old"};
+    const Plan plan = retention::make_plan("b", "", {dep("new", 9), dep("old", 1)}, p);
+    EXPECT_EQ(describe(plan), "new:keep:newest old:keep:live ");
+}
+
+}  // namespace

@@ -1,5 +1,5 @@
-// Unit tests for src/s3/http_url.hpp and src/s3/endpoint.hpp: endpoint URLs,
-// and where a bucket's requests go in each addressing style.
+// Unit tests for src/s3/endpoint.hpp: where a bucket's requests go in each
+// addressing style. Endpoint URLs themselves: tests/unit/aws/http_url_test.cpp.
 #include "s3/endpoint.hpp"
 
 #include <gtest/gtest.h>
@@ -8,53 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "s3/http_url.hpp"
-
 namespace {
 
 using s3::AddressingStyle;
-
-// ------------------------------------------------------------ parse_http_url
-
-TEST(ParseHttpUrl, Good) {
-    struct Case {
-        std::string url;
-        std::string scheme;
-        std::string host;
-        std::string path;
-        std::string query;
-    };
-    const std::vector<Case> cases = {
-        {"http://127.0.0.1:9000", "http", "127.0.0.1:9000", "", ""},
-        {"https://s3.example.com/", "https", "s3.example.com", "/", ""},
-        {"HTTPS://Minio.Local:443/base/path", "https", "Minio.Local:443", "/base/path", ""},
-        {"http://localhost:8080/creds?id=1&x=y", "http", "localhost:8080", "/creds", "id=1&x=y"},
-        {"http://host?only=query", "http", "host", "", "only=query"},
-        {"http://[fd00:ec2::254]", "http", "[fd00:ec2::254]", "", ""},
-        {"http://[fd00:ec2::254]:80/latest", "http", "[fd00:ec2::254]:80", "/latest", ""},
-        {"http://169.254.170.2/v2/credentials/a?b/c", "http", "169.254.170.2", "/v2/credentials/a",
-         "b/c"},
-    };
-    for (const auto& c : cases) {
-        SCOPED_TRACE(c.url);
-        const auto url = s3::parse_http_url(c.url);
-        ASSERT_TRUE(url.has_value());
-        EXPECT_EQ(url->scheme, c.scheme);
-        EXPECT_EQ(url->host, c.host);
-        EXPECT_EQ(url->path, c.path);
-        EXPECT_EQ(url->query, c.query);
-    }
-}
-
-TEST(ParseHttpUrl, Bad) {
-    for (const char* url :
-         {"", "example.com", "127.0.0.1:9000", "//example.com", "ftp://example.com",
-          "file:///tmp/x", "s3://bucket", "http://", "https:///path", "http://?q",
-          "http://user@host", "http://user:pass@host/", "http://ho st", "http://\thost"}) {
-        SCOPED_TRACE(url);
-        EXPECT_FALSE(s3::parse_http_url(url).has_value());
-    }
-}
 
 // ----------------------------------------------------------- resolve_endpoint
 

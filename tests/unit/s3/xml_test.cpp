@@ -30,41 +30,6 @@ std::string contents(const std::string& key, const std::string& size = "1") {
            size + "</Size><StorageClass>STANDARD</StorageClass></Contents>";
 }
 
-// ---------------------------------------------------------------- url_decode
-
-struct UrlDecodeCase {
-    std::string input;
-    std::string expected;
-};
-
-void PrintTo(const UrlDecodeCase& c, std::ostream* os) {
-    *os << ::testing::PrintToString(c.input) << " -> " << ::testing::PrintToString(c.expected);
-}
-
-class UrlDecodeTest : public ::testing::TestWithParam<UrlDecodeCase> {};
-
-TEST_P(UrlDecodeTest, Decodes) {
-    const auto& c = GetParam();
-    EXPECT_EQ(s3::url_decode(c.input), c.expected);
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Table, UrlDecodeTest,
-    ::testing::Values(UrlDecodeCase{"", ""}, UrlDecodeCase{"plain", "plain"},
-                      UrlDecodeCase{"a%20b", "a b"}, UrlDecodeCase{"a%2Bb", "a+b"},
-                      UrlDecodeCase{"a%2bb", "a+b"},
-                      // xml.hpp (since 34b5b1b): encoding-type=url is form style, so a raw
-                      // '+' is a space and a literal '+' always arrives as %2B.
-                      UrlDecodeCase{"a+b", "a b"}, UrlDecodeCase{"+%2B+", " + "},
-                      UrlDecodeCase{"dir%2Ffile", "dir/file"}, UrlDecodeCase{"%01", "\x01"},
-                      UrlDecodeCase{"%00", std::string(1, '\0')},
-                      UrlDecodeCase{"caf%C3%A9", "caf\xC3\xA9"}, UrlDecodeCase{"%", "%"},
-                      UrlDecodeCase{"%4", "%4"}, UrlDecodeCase{"a%4", "a%4"},
-                      UrlDecodeCase{"%zz", "%zz"}, UrlDecodeCase{"%4g", "%4g"},
-                      UrlDecodeCase{"%g4", "%g4"}, UrlDecodeCase{"100%", "100%"},
-                      UrlDecodeCase{"%%41", "%A"}, UrlDecodeCase{"%2541", "%41"},  // once only
-                      UrlDecodeCase{"%41%42%43", "ABC"}, UrlDecodeCase{"%FF", "\xFF"}));
-
 // ----------------------------------------------------- parse_list_objects_v2
 
 TEST(XmlListObjectsV2, PlainPageWithObjectsAndFields) {

@@ -1,0 +1,86 @@
+#include "aws/retry_policy.hpp"
+
+#include <gtest/gtest.h>
+
+#include "aws/throttle.hpp"
+
+namespace aws {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(RetryPolicy, RetriesOnlyRetryableKindsAndStopsAtMaxAttempts) {
+    RetryPolicy policy;
+    policy.max_attempts = 3;
+    EXPECT_TRUE(policy.should_retry(ErrorKind::kThrottled, 1));
+    EXPECT_TRUE(policy.should_retry(ErrorKind::kServer, 2));
+    EXPECT_TRUE(policy.should_retry(ErrorKind::kTransport, 1));
+    EXPECT_TRUE(policy.should_retry(ErrorKind::kBadResponse, 1));
+    EXPECT_FALSE(policy.should_retry(ErrorKind::kServer, 3));
+    EXPECT_FALSE(policy.should_retry(ErrorKind::kAccessDenied, 1));
+    EXPECT_FALSE(policy.should_retry(ErrorKind::kAuth, 1));
+    EXPECT_FALSE(policy.should_retry(ErrorKind::kNotFound, 1));
+    EXPECT_FALSE(policy.should_retry(ErrorKind::kInvalid, 1));
+}
+
+TEST(RetryPolicy, BackoffIsFullJitterUnderAnExponentialCeilingWithACap) {
+    RetryPolicy policy;  // base 100 ms, cap 20 s
+    EXPECT_EQ(policy.backoff(1, 0.0), milliseconds(0));
+    EXPECT_EQ(policy.backoff(1, 0.999), milliseconds(99));
+    EXPECT_EQ(policy.backoff(2, 0.5), milliseconds(100));
+    EXPECT_EQ(policy.backoff(4, 0.5), milliseconds(400));
+    EXPECT_EQ(policy.backoff(20, 0.5), milliseconds(10'000));
+    EXPECT_EQ(policy.backoff(1000, 1.0), milliseconds(20'000));
+    EXPECT_EQ(policy.backoff(3, 7.0), milliseconds(400));  // random clamped to [0, 1]
+}
+
+TEST(RetryPolicy, RetryAfterIsAFloorButNotUnbounded) {
+    RetryPolicy policy;
+    EXPECT_EQ(policy.backoff(1, 0.1, milliseconds(3000)), milliseconds(3000));
+    EXPECT_EQ(policy.backoff(20, 0.9, milliseconds(10)), milliseconds(18'000));
+    EXPECT_EQ(policy.backoff(1, 0.0, milliseconds(3'600'000)), milliseconds(60'000));
+}
+
+TEST(RetryPolicy, ParsesRetryAfterSeconds) {
+    EXPECT_EQ(parse_retry_after("3"), milliseconds(3000));
+    EXPECT_EQ(parse_retry_after("0"), milliseconds(0));
+    EXPECT_EQ(parse_retry_after(""), std::nullopt);
+    EXPECT_EQ(parse_retry_after("-1"), std::nullopt);
+    EXPECT_EQ(parse_retry_after("1.5"), std::nullopt);
+    EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), std::nullopt);
+}
+
+struct FakeSteadyClock {
+    std::chrono::steady_clock::time_point now{std::chrono::seconds(1000)};
+};
+
+TEST(Throttle, NoGapUntilAThrottleThenEveryoneWaits) {
+    FakeSteadyClock clock;
+    Throttle throttle([&clock] { return clock.now; });
+    EXPECT_EQ(throttle.reserve(), milliseconds(0));
+    EXPECT_EQ(throttle.reserve(), milliseconds(0));
+    throttle.on_throttled();
+    EXPECT_EQ(throttle.interval(), Throttle::kFirstGap);
+    // Three workers asking at the same moment get slots one gap apart.
+    EXPECT_EQ(throttle.reserve(), milliseconds(0));
+    EXPECT_EQ(throttle.reserve(), milliseconds(50));
+    EXPECT_EQ(throttle.reserve(), milliseconds(100));
+}
+
+TEST(Throttle, GapDoublesToACeilingAndRecoversOnSuccess) {
+    FakeSteadyClock clock;
+    Throttle throttle([&clock] { return clock.now; });
+    for (int i = 0; i < 20; ++i) throttle.on_throttled();
+    EXPECT_EQ(throttle.interval(), Throttle::kMaxGap);
+    int successes = 0;
+    while (throttle.interval() > milliseconds(0) && successes < 1000) {
+        throttle.on_success();
+        ++successes;
+    }
+    EXPECT_EQ(throttle.interval(), milliseconds(0));
+    EXPECT_GT(successes, 10);   // gradual, not at once
+    EXPECT_LT(successes, 200);  // but it does come back
+}
+
+}  // namespace
+}  // namespace aws

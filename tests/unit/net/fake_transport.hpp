@@ -1,0 +1,45 @@
+// The shared fake transport of the unit tests (as aws-sdk-cpp's
+// MockHttpClient): answers queued in order, every request recorded. A queued
+// TransportFailure is thrown instead of answered.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "net/http.hpp"
+
+namespace nettest {
+
+class FakeTransport : public net::HttpTransport {
+public:
+    void answer(long status, std::string body, std::map<std::string, std::string> headers = {}) {
+        std::lock_guard lock(mutex_);
+        queue_.emplace_back(net::HttpResponse{status, std::move(headers), std::move(body)});
+    }
+    void fail(std::string message) {
+        std::lock_guard lock(mutex_);
+        queue_.emplace_back(net::TransportFailure{std::move(message)});
+    }
+
+    net::HttpResponse send(const net::HttpRequest& request) override {
+        std::lock_guard lock(mutex_);
+        sent.push_back(request);
+        if (queue_.empty()) return {500, {}, "no answer queued"};
+        auto next = std::move(queue_.front());
+        queue_.pop_front();
+        if (auto* failure = std::get_if<net::TransportFailure>(&next)) throw *failure;
+        return std::get<net::HttpResponse>(std::move(next));
+    }
+
+    std::vector<net::HttpRequest> sent;
+
+private:
+    std::mutex mutex_;
+    std::deque<std::variant<net::HttpResponse, net::TransportFailure>> queue_;
+};
+
+}  // namespace nettest
