@@ -56,6 +56,15 @@ void read_pointer(const Options& options, const LiveClients& clients, const std:
     out.pointers.push_back({key, std::move(*body)});
 }
 
+// What a source that cannot be read means for the run: nothing is deleted.
+RunError unreadable(const std::string& source, const std::string& what,
+                    const aws::ServiceError& error) {
+    return RunError{error_code_of(error),
+                    source + ": cannot read " + what +
+                        ", so what is live cannot be told and nothing is deleted: " + error.what(),
+                    kExitFailed};
+}
+
 }  // namespace
 
 LiveReading read_live_sources(const Options& options, const LiveClients& clients) {
@@ -67,12 +76,7 @@ LiveReading read_live_sources(const Options& options, const LiveClients& clients
             read_distribution(options, clients, id, out);
         } catch (const aws::ServiceError& error) {
             if (error.kind == aws::ErrorKind::kCancelled) throw;
-            out.failure = RunError{error_code_of(error),
-                                   "--protect-cloudfront " + id +
-                                       ": cannot read the distribution, so what is live cannot "
-                                       "be told and nothing is deleted: " +
-                                       error.what(),
-                                   kExitFailed};
+            out.failure = unreadable("--protect-cloudfront " + id, "the distribution", error);
             return out;
         }
     }
@@ -81,13 +85,8 @@ LiveReading read_live_sources(const Options& options, const LiveClients& clients
             read_pointer(options, clients, key, out);
         } catch (const aws::ServiceError& error) {
             if (error.kind == aws::ErrorKind::kCancelled) throw;
-            out.failure = RunError{error_code_of(error),
-                                   "--protect-referenced-by " + key + ": cannot read s3://" +
-                                       options.url.bucket + "/" + key +
-                                       ", so what is live cannot be told and nothing is "
-                                       "deleted: " +
-                                       error.what(),
-                                   kExitFailed};
+            out.failure = unreadable("--protect-referenced-by " + key,
+                                     "s3://" + options.url.bucket + "/" + key, error);
         }
         if (out.failure) return out;
     }

@@ -522,6 +522,28 @@ class S3TestCase(unittest.TestCase):
             self.fail(f"timed out after {timeout}s: {describe_cmd(cmd)}\n"
                       f"stdout: {e.stdout!r}\nstderr: {e.stderr!r}")
 
+    def start_deletion(self, bucket: str, endpoint: str, *args) -> subprocess.Popen:
+        """The binary in the background: `s3://BUCKET ARGS --yes --output json` through
+        `endpoint`, killed at the test's end if it is still running (signal tests)."""
+        cmd = [str(self.bin), f"s3://{bucket}", *map(str, args), "--yes", "--output", "json",
+               "--endpoint-url", endpoint]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=self.cli_env(), text=True, cwd=str(self.home))
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        return proc
+
+    def wait_for(self, what: str, cond, proc: subprocess.Popen, timeout: float = 60) -> None:
+        """Polls cond() until it holds; fails if proc exits first or the generous deadline
+        passes (an event to wait on, not a duration that must hold)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if cond():
+                return
+            if proc.poll() is not None:
+                self.fail(f"exited ({proc.returncode}) before {what}: {proc.stderr.read()}")
+            time.sleep(0.02)
+        self.fail(f"timed out waiting for {what}")
+
     def plan(self, url: str, *args, expect_rc: int = 0, env_extra=None) -> dict:
         """Run `url ARGS --dry-run --output json --endpoint-url ...`, check rc, parse stdout."""
         full = [url, *map(str, args), "--dry-run", "--output", "json", *self.endpoint_args()]

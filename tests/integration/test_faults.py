@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import sys
 import time
 import unittest
@@ -270,24 +269,6 @@ class SingleKindTest(FaultTestCase):
 # ----------------------------------------------------------------------------- 5
 class SignalDuringRetriesTest(FaultTestCase):
 
-    def start(self, bucket, endpoint, *args):
-        cmd = [str(self.bin), f"s3://{bucket}", *map(str, args), "--yes", "--output", "json",
-               "--endpoint-url", endpoint]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=self.cli_env(), text=True, cwd=str(self.home))
-        self.addCleanup(lambda: proc.poll() is None and proc.kill())
-        return proc
-
-    def wait_for(self, what, cond, proc, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if cond():
-                return
-            if proc.poll() is not None:
-                self.fail(f"exited ({proc.returncode}) before {what}: {proc.stderr.read()}")
-            time.sleep(0.02)
-        self.fail(f"timed out waiting for {what}")
-
     def stop_with(self, proc, sig):
         proc.send_signal(sig)
         t0 = time.monotonic()
@@ -328,7 +309,7 @@ class SignalDuringRetriesTest(FaultTestCase):
                 before = self.list_objects(b)
                 bad = deps[2].prefix + deps[2].files[1]
                 proxy = self.proxy("--fail-key", bad, *self.signing_args())
-                proc = self.start(b, proxy.endpoint_url, "--keep", "3", "--max-attempts", "100")
+                proc = self.start_deletion(b, proxy.endpoint_url, "--keep", "3", "--max-attempts", "100")
                 self.wait_for("the key's 4th attempt",
                               lambda: proxy.stats()["sent"].get(bad, 0) >= 4, proc)
                 time.sleep(0.2)
@@ -357,7 +338,7 @@ class SignalDuringRetriesTest(FaultTestCase):
                 proxy = self.proxy("--faults", "internal", "--fault-rate", "1",
                                    "--fault-only", "delete")
                 mark = self.server.request_mark()
-                proc = self.start(b, proxy.endpoint_url, "--keep", "2", "--max-attempts", "100",
+                proc = self.start_deletion(b, proxy.endpoint_url, "--keep", "2", "--max-attempts", "100",
                                   "--concurrency", "2")
                 self.wait_for("three failed DeleteObjects",
                               lambda: proxy.stats()["faults"].get("internal", 0) >= 3, proc)

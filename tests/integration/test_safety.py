@@ -17,7 +17,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 import unittest
 
 import harness
@@ -237,31 +236,13 @@ class JsonOnFailureTest(harness.S3TestCase):
         self.assertEqual(self.list_keys(b), sorted(objects_of(Dep("v1", days_ago(2)),
                                                               Dep("v2", days_ago(1)))))
 
-    def start(self, bucket, endpoint, *args):
-        cmd = [str(self.bin), f"s3://{bucket}", *map(str, args), "--yes", "--output", "json",
-               "--max-attempts", "100", "--endpoint-url", endpoint]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=self.cli_env(), text=True, cwd=str(self.home))
-        self.addCleanup(lambda: proc.poll() is None and proc.kill())
-        return proc
-
-    def wait_for(self, what, cond, proc, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if cond():
-                return
-            if proc.poll() is not None:
-                self.fail(f"exited ({proc.returncode}) before {what}: {proc.stderr.read()}")
-            time.sleep(0.02)
-        self.fail(f"timed out waiting for {what}")
-
     def sigterm_while(self, only):
         b = self.new_bucket()
         self.seed(b, objects_of(Dep("v1", days_ago(2)), Dep("v2", days_ago(1))))
         proxy = harness.FaultProxy(self.server.port, "--faults", "internal", "--fault-rate",
                                    "1", "--fault-only", only)
         self.addCleanup(proxy.stop)
-        proc = self.start(b, proxy.endpoint_url, "--keep", "1")
+        proc = self.start_deletion(b, proxy.endpoint_url, "--keep", "1", "--max-attempts", "100")
         self.wait_for("three faulted requests",
                       lambda: proxy.faults().get("internal", 0) >= 3, proc)
         proc.send_signal(signal.SIGTERM)
