@@ -28,4 +28,11 @@ std::optional<HttpUrl> parse_http_url(const std::string& url) {
     return out;
 }
 
+std::string host_without_port(const std::string& host_port) {
+    if (!host_port.empty() && host_port.front() == '[') {
+        return host_port.substr(0, host_port.find(']') + 1);
+    }
+    return host_port.substr(0, host_port.find(':'));
+}
+
 }  // namespace aws

@@ -16,4 +16,7 @@ struct HttpUrl {
 // nullopt for anything that is not an http(s) URL with a host.
 std::optional<HttpUrl> parse_http_url(const std::string& url);
 
+// "host:port" -> "host"; "[::1]:9000" -> "[::1]" (brackets kept, as in a URL).
+std::string host_without_port(const std::string& host_port);
+
 }  // namespace aws

@@ -87,10 +87,7 @@ const char* signal_name() { return stop_signal() == SIGINT ? "SIGINT" : "SIGTERM
 std::string custom_host(const std::string& endpoint_url) {
     if (endpoint_url.empty()) return {};
     auto parsed = aws::parse_http_url(endpoint_url);
-    if (!parsed) return {};
-    const std::string& host = parsed->host;
-    if (host.starts_with('[')) return host.substr(0, host.find(']') + 1);
-    return host.substr(0, host.find(':'));
+    return parsed ? aws::host_without_port(parsed->host) : std::string();
 }
 
 // One run: what it says on stderr as it goes, and the report that --output
@@ -323,9 +320,7 @@ int Run::delete_planned(const retention::Plan& plan, s3::Client& client, Progres
             audit->record(plan.bucket, outcome);
         };
     }
-    // By version id, every version and marker is one entry to answer.
-    const std::uint64_t total =
-        plan.purge_versions ? plan.summary.versions_to_delete : plan.summary.objects_to_delete;
+    const std::uint64_t total = plan.entries_to_delete();
     hooks.on_batch_done = [audit, &progress, total](const retention::ExecutionResult& so_far) {
         if (audit != nullptr) audit->flush();
         progress.deleting(so_far.entries_answered, total);
@@ -361,13 +356,12 @@ int Run::delete_planned(const retention::Plan& plan, s3::Client& client, Progres
 
 int Run::deletion_outcome(const retention::Plan& plan, const retention::ExecutionResult& result) {
     if (audit_ != nullptr && audit_->failed()) {
-        const std::uint64_t total =
-            plan.purge_versions ? plan.summary.versions_to_delete : plan.summary.objects_to_delete;
         return fail(error_code::kAuditLog,
                     "writing --log-file '" + options_.log_file + "' failed (" + audit_->error() +
                         "): stopped, no request was sent after that; " +
                         thousands(result.entries_answered - result.failed.size()) + " of " +
-                        thousands(total) + " deleted, " + thousands(result.objects_not_attempted) +
+                        thousands(plan.entries_to_delete()) + " deleted, " +
+                        thousands(result.objects_not_attempted) +
                         " not attempted; the log lacks the lines it could not write",
                     kExitFailed);
     }

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "retention/planner.hpp"
 #include "s3/errors.hpp"
 #include "s3/xml.hpp"
 
@@ -30,8 +31,7 @@ void check_plan_safety(const Plan& plan) {
     }
     for (const auto* dep : doomed_deployments(plan)) {
         // Defence in depth: planning never dooms a live deployment.
-        if (std::find(plan.policy.live.begin(), plan.policy.live.end(), dep->name) !=
-            plan.policy.live.end()) {
+        if (is_live(dep->name, plan.policy)) {
             throw PlanSafetyError("deployment '" + dep->name + "' is live and must not be deleted");
         }
         const std::string expected = plan.root + dep->name + "/";

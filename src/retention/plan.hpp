@@ -67,6 +67,11 @@ struct Plan {
     [[nodiscard]] bool versioned() const {
         return versioning != s3::kVersioningDisabled && versioning != kVersioningUnknown;
     }
+    // What the executor sends, one entry each: objects, or with --purge-versions
+    // every version and delete marker (by version id).
+    [[nodiscard]] std::uint64_t entries_to_delete() const {
+        return purge_versions ? summary.versions_to_delete : summary.objects_to_delete;
+    }
     // Whether carrying out the plan deletes anything at all.
     [[nodiscard]] bool deletes_anything() const {
         return summary.remove > 0 || (purge_versions && !ghosts.empty());

@@ -42,6 +42,10 @@ bool is_protected(const std::string& name, const std::vector<std::string>& globs
     });
 }
 
+bool is_live(const std::string& name, const Policy& policy) {
+    return std::find(policy.live.begin(), policy.live.end(), name) != policy.live.end();
+}
+
 void sort_newest_first(std::vector<Deployment>& deployments, SortBy sort_by) {
     auto newer = [sort_by](const Deployment& a, const Deployment& b) {
         switch (sort_by) {
@@ -69,8 +73,7 @@ Plan make_plan(std::string bucket, std::string root, std::vector<Deployment> dep
     int kept_unprotected = 0;
     for (auto& deployment : deployments) {
         Decision decision;
-        if (std::find(policy.live.begin(), policy.live.end(), deployment.name) !=
-            policy.live.end()) {
+        if (is_live(deployment.name, policy)) {
             decision.reason = Reason::kLive;
         } else if (is_protected(deployment.name, policy.protect)) {
             decision.reason = Reason::kProtected;

@@ -11,6 +11,9 @@ namespace retention {
 // True when name matches one of the shell globs.
 bool is_protected(const std::string& name, const std::vector<std::string>& globs);
 
+// True when a live source names the deployment (policy.live).
+bool is_live(const std::string& name, const Policy& policy);
+
 // Orders newest first by the policy's sort key; ties go to the greater name.
 void sort_newest_first(std::vector<Deployment>& deployments, SortBy sort_by);
 

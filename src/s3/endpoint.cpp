@@ -12,14 +12,6 @@ bool virtual_host_compatible(const std::string& bucket) {
     return bucket.find('.') == std::string::npos;
 }
 
-// "host:port" -> "host"; "[::1]:9000" -> "[::1]".
-std::string without_port(const std::string& host_port) {
-    if (!host_port.empty() && host_port.front() == '[') {
-        return host_port.substr(0, host_port.find(']') + 1);
-    }
-    return host_port.substr(0, host_port.find(':'));
-}
-
 }  // namespace
 
 bool is_ip_literal(const std::string& host) {
@@ -31,7 +23,7 @@ bool is_ip_literal(const std::string& host) {
 
 std::string virtual_host_problem(const std::string& endpoint_url) {
     const auto url = aws::parse_http_url(endpoint_url);
-    if (!url || !is_ip_literal(without_port(url->host))) return "";
+    if (!url || !is_ip_literal(aws::host_without_port(url->host))) return "";
     return "--addressing-style virtual needs a host name in --endpoint-url; '" + endpoint_url +
            "' is an IP address (use --addressing-style path)";
 }

@@ -49,3 +49,16 @@ TEST(ParseHttpUrl, Bad) {
 }
 
 }  // namespace
+
+namespace aws {
+namespace {
+
+TEST(HostWithoutPort, NamesAndBracketedAddresses) {
+    EXPECT_EQ(host_without_port("minio.internal:9000"), "minio.internal");
+    EXPECT_EQ(host_without_port("127.0.0.1"), "127.0.0.1");
+    EXPECT_EQ(host_without_port("[::1]:9000"), "[::1]");
+    EXPECT_EQ(host_without_port(""), "");
+}
+
+}  // namespace
+}  // namespace aws
