@@ -261,7 +261,7 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         out << ", delete only those last written before "
             << aws::format_timestamp(*plan.policy.cutoff);
     }
-    out << "; versioning " << plan.versioning;
+    out << "; versioning " << retention::to_string(plan.versioning);
     out << "\n";
     if (plan.decisions.empty()) {
         out << "No deployments found under s3://" << printable(plan.bucket) << "/"
@@ -368,7 +368,7 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
                 {"bucket", plan.bucket},
                 {"root", plan.root},
                 {"dry_run", dry_run},
-                {"versioning", plan.versioning},
+                {"versioning", retention::to_string(plan.versioning)},
                 {"purge_versions", plan.purge_versions},
                 {"policy", policy},
                 {"deployments", deployments},

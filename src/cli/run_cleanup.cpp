@@ -23,6 +23,7 @@
 #include "retention/executor.hpp"
 #include "retention/plan_builder.hpp"
 #include "retention/planner.hpp"
+#include "retention/s3_bucket.hpp"
 #include "s3/client.hpp"
 #include "s3/settings.hpp"
 
@@ -266,13 +267,14 @@ int Run::plan_and_delete(s3::Client& client) {
     build.live = std::move(live.sources);
     build.pointers = std::move(live.pointers);
     build.live_incomplete = live.failure.has_value();
-    const auto plan = retention::build_plan(client, options_.url.bucket, options_.url.root,
+    retention::S3Bucket bucket(client);
+    const auto plan = retention::build_plan(bucket, options_.url.bucket, options_.url.root,
                                             policy_for(options_), build);
     progress.finish();
     report_.plan = &plan;
     for (const auto& warning : plan.warnings) warn(warning);
     if (plan.versioned() && !plan.purge_versions && plan.summary.remove > 0) {
-        warn("bucket versioning is " + plan.versioning +
+        warn(std::string("bucket versioning is ") + retention::to_string(plan.versioning) +
              ": deleting only adds delete markers, and every old version "
              "still costs storage until purged (--purge-versions) or "
              "expired by a lifecycle rule");
@@ -328,7 +330,8 @@ int Run::delete_planned(const retention::Plan& plan, s3::Client& client, Progres
     progress.deleting(0, total);  // the rate is measured from here
     retention::ExecutionResult result;
     try {
-        result = retention::execute_plan(plan, client, hooks);
+        retention::S3Bucket bucket(client);
+        result = retention::execute_plan(plan, bucket, hooks);
     } catch (const retention::PlanSafetyError& error) {
         return fail(error_code::kPlanSafety,
                     std::string("refusing to delete, nothing was sent: ") + error.what(),

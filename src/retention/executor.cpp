@@ -1,16 +1,11 @@
 #include "retention/executor.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <map>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "aws/error.hpp"
 #include "retention/planner.hpp"
-#include "s3/errors.hpp"
-#include "s3/xml.hpp"
 
 namespace retention {
 
@@ -55,13 +50,15 @@ void check_plan_safety(const Plan& plan) {
     }
 }
 
-BatchCursor::BatchCursor(std::vector<const Deployment*> doomed) : doomed_(std::move(doomed)) {
+BatchCursor::BatchCursor(std::vector<const Deployment*> doomed, const Bucket& bucket)
+    : doomed_(std::move(doomed)), bucket_(bucket) {
     for (const auto* dep : doomed_) total_ += dep->contents.size();
 }
 
 std::optional<Batch> BatchCursor::next() {
     Batch batch;
-    while (batch.objects.size() < s3::kDeleteObjectsMaxKeys && deployment_ < doomed_.size()) {
+    const std::size_t limit = bucket_.batch_limit();
+    while (batch.objects.size() < limit && deployment_ < doomed_.size()) {
         const ObjectList& list = doomed_[deployment_]->contents;
         if (index_ >= list.size()) {
             ++deployment_;
@@ -70,7 +67,7 @@ std::optional<Batch> BatchCursor::next() {
         }
         ObjectId id{static_cast<std::uint32_t>(deployment_), static_cast<std::uint32_t>(index_)};
         ++index_;
-        if (s3::xml_can_carry(list.key(id.index))) {
+        if (bucket_.batchable(list.key(id.index))) {
             batch.objects.push_back(id);
         } else {
             singles_.push_back(id);  // set aside, so the batches stay full
@@ -99,13 +96,13 @@ struct DeploymentProgress {
 // One run of the executor: the batches, the shared tally, the workers.
 class Execution {
 public:
-    Execution(const Plan& plan, s3::Client& client, const ExecutorHooks& hooks)
-        : client_(client),
+    Execution(const Plan& plan, Bucket& bucket, const ExecutorHooks& hooks)
+        : bucket_(bucket),
           hooks_(hooks),
           // A plain delete on a versioned bucket only adds a delete marker:
           // no byte is freed, and the result must not say otherwise.
           frees_storage_(!plan.versioned() || plan.purge_versions),
-          cursor_(doomed_deployments(plan)) {
+          cursor_(doomed_deployments(plan), bucket) {
         for (const auto* dep : doomed_deployments(plan))
             progress_.push_back({dep->contents.size(), false});
     }
@@ -139,92 +136,64 @@ private:
             if (batch->single) {
                 delete_one(batch->objects.front());
             } else {
-                delete_batch(std::move(batch->objects));
+                delete_batch(batch->objects);
             }
             std::lock_guard lock(mutex_);
             hooks_.on_batch_done(result_);
         }
     }
 
-    s3::ObjectIdentifier identifier_of(const ObjectId& id) const {
+    ObjectRef ref_of(const ObjectId& id) const {
         const ObjectList& list = cursor_.deployment(id).contents;
-        return {std::string(list.key(id.index)), std::string(list.version_id(id.index))};
+        return {list.key(id.index), list.version_id(id.index)};
+    }
+
+    FailedKey failed_key(const ObjectId& id, std::string code, std::string message) const {
+        const ObjectRef object = ref_of(id);
+        return {std::string(object.key), std::move(code), std::move(message),
+                std::string(object.version_id)};
     }
 
     void delete_one(const ObjectId& id) {
-        const auto object = identifier_of(id);
         try {
-            client_.delete_object(object.key, object.version_id);
+            bucket_.delete_one(ref_of(id));
             finish(id, nullptr);
         } catch (const aws::ServiceError& error) {
             if (error.kind == aws::ErrorKind::kCancelled) return not_attempted(1);
-            FailedKey failure{object.key, error.code, error.what(), object.version_id};
+            const FailedKey failure = failed_key(id, error.code, error.what());
             finish(id, &failure);
         }
     }
 
-    void delete_batch(std::vector<ObjectId> pending) {
-        // The per-key errors of the keys about to be resent: if the run is stopped
-        // before the resend, those keys failed (they were sent and refused), and
-        // are reported with the error they last got, not as "not attempted".
-        std::vector<FailedKey> last_errors;
-        for (int attempt = 1; !pending.empty(); ++attempt) {
-            std::vector<s3::ObjectIdentifier> objects;
-            objects.reserve(pending.size());
-            for (const auto& id : pending) objects.push_back(identifier_of(id));
-            s3::DeleteResult answer;
-            try {
-                answer = client_.delete_objects_by_id(objects, attempt > 1);
-            } catch (const aws::ServiceError& error) {
-                if (error.kind == aws::ErrorKind::kCancelled) {
-                    if (last_errors.empty()) return not_attempted(pending.size());
-                    mark_interrupted();
-                    for (std::size_t i = 0; i < pending.size(); ++i) {
-                        last_errors[i].message += " (not resent: the run was stopped)";
-                        finish(pending[i], &last_errors[i]);
-                    }
-                    return;
-                }
-                for (std::size_t i = 0; i < pending.size(); ++i) {
-                    FailedKey failure{objects[i].key, error.code, error.what(),
-                                      objects[i].version_id};
-                    finish(pending[i], &failure);
-                }
-                return;
+    void delete_batch(const std::vector<ObjectId>& ids) {
+        std::vector<ObjectRef> objects;
+        objects.reserve(ids.size());
+        for (const auto& id : ids) objects.push_back(ref_of(id));
+        BatchAnswer answer;
+        try {
+            answer = bucket_.delete_batch(objects);
+        } catch (const aws::ServiceError& error) {
+            if (error.kind == aws::ErrorKind::kCancelled) return not_attempted(ids.size());
+            for (const auto& id : ids) {
+                const FailedKey failure = failed_key(id, error.code, error.what());
+                finish(id, &failure);
             }
-            // A 200 answer can still carry a per-key <Error>: each is about that
-            // key (and version) alone. Transient ones go again; the rest fail.
-            std::map<std::pair<std::string_view, std::string_view>, const s3::DeleteFailure*>
-                errors;
-            for (const auto& error : answer.errors) {
-                errors[{error.key, error.version_id}] = &error;
+            return;
+        }
+        if (answer.stopped) mark_interrupted();
+        // Failures first, by their place in the batch; every other key is gone.
+        std::vector<const NotDeleted*> failure_at(ids.size(), nullptr);
+        for (const auto& failure : answer.not_deleted) {
+            if (failure.index < ids.size()) failure_at[failure.index] = &failure;
+        }
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (failure_at[i] == nullptr) {
+                finish(ids[i], nullptr);
+            } else {
+                const FailedKey failure =
+                    failed_key(ids[i], failure_at[i]->code, failure_at[i]->message);
+                finish(ids[i], &failure);
             }
-            std::vector<ObjectId> again;
-            last_errors.clear();
-            for (std::size_t i = 0; i < pending.size(); ++i) {
-                auto it = errors.find({objects[i].key, objects[i].version_id});
-                // Some stores leave VersionId out of a per-key <Error>: then the
-                // key alone names it. An error must never be lost.
-                if (it == errors.end()) it = errors.find({objects[i].key, std::string_view()});
-                if (it == errors.end()) {
-                    finish(pending[i], nullptr);
-                    continue;
-                }
-                const auto& error = *it->second;
-                if (client_.retry.policy.should_retry(s3::classify(error.code, 200), attempt)) {
-                    again.push_back(pending[i]);
-                    last_errors.push_back(
-                        {objects[i].key, error.code, error.message, objects[i].version_id});
-                } else {
-                    FailedKey failure{objects[i].key, error.code, error.message,
-                                      objects[i].version_id};
-                    finish(pending[i], &failure);
-                }
-            }
-            if (again.empty()) return;
-            client_.retry.sleep(client_.retry.policy.backoff(attempt + 1, client_.retry.random01()),
-                                client_.retry.stop_requested);
-            pending = std::move(again);
         }
     }
 
@@ -273,10 +242,13 @@ private:
     void recheck(const Deployment& dep) {
         try {
             // After a purge, any version at all is new; otherwise any current object.
-            const std::size_t found =
-                dep.contents.has_versions()
-                    ? client_.list_object_versions(dep.prefix, "", "", "", 1).entries.size()
-                    : client_.list_objects_v2(dep.prefix, "", "", 1).objects.size();
+            std::size_t found = 0;
+            bucket_.list(
+                {.prefix = dep.prefix, .versions = dep.contents.has_versions(), .first_page = 1},
+                [&found](ListedPage& page) {
+                    found = page.objects.size();
+                    return false;
+                });
             std::lock_guard lock(mutex_);
             const bool ghost = !dep.listed;
             if (found == 0) {
@@ -294,7 +266,7 @@ private:
         }
     }
 
-    s3::Client& client_;
+    Bucket& bucket_;
     const ExecutorHooks& hooks_;
     const bool frees_storage_;
     std::mutex mutex_;
@@ -305,9 +277,9 @@ private:
 
 }  // namespace
 
-ExecutionResult execute_plan(const Plan& plan, s3::Client& client, const ExecutorHooks& hooks) {
+ExecutionResult execute_plan(const Plan& plan, Bucket& bucket, const ExecutorHooks& hooks) {
     check_plan_safety(plan);
-    return Execution(plan, client, hooks).run();
+    return Execution(plan, bucket, hooks).run();
 }
 
 }  // namespace retention

@@ -13,9 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "retention/bucket.hpp"
 #include "retention/plan.hpp"
-#include "s3/client.hpp"
-#include "s3/limits.hpp"
 
 namespace retention {
 
@@ -68,16 +67,16 @@ struct ObjectId {
 
 struct Batch {
     std::vector<ObjectId> objects;
-    bool single = false;  // a key XML cannot carry: sent with DeleteObject
+    bool single = false;  // a key no batch can carry: deleted alone
 };
 
-// Hands out the doomed objects in DeleteObjects batches of
-// s3::kDeleteObjectsMaxKeys, across deployments, made as they are asked for (the
-// plan is not copied). Every batch is full except the last; keys that XML 1.0
-// cannot carry come out as single-key batches. Not thread-safe.
+// Hands out the doomed objects in batches of the bucket's batch_limit(),
+// across deployments, made as they are asked for (the plan is not copied).
+// Every batch is full except the last; keys the bucket cannot batch (for S3:
+// those XML 1.0 cannot carry) come out as single-key batches. Not thread-safe.
 class BatchCursor {
 public:
-    explicit BatchCursor(std::vector<const Deployment*> doomed);
+    BatchCursor(std::vector<const Deployment*> doomed, const Bucket& bucket);
     std::optional<Batch> next();
     // Objects not yet handed out.
     std::uint64_t remaining() const { return total_ - handed_out_; }
@@ -85,6 +84,7 @@ public:
 
 private:
     std::vector<const Deployment*> doomed_;
+    const Bucket& bucket_;
     std::size_t deployment_ = 0;
     std::size_t index_ = 0;
     std::vector<ObjectId> singles_;
@@ -102,7 +102,7 @@ struct KeyOutcome {
     std::string_view version_id;  // empty: the current object
     std::string_view deployment;
     bool deleted = false;
-    std::string_view code;  // S3's error code when not deleted
+    std::string_view code;  // the store's error code when not deleted
 };
 
 struct ExecutorHooks {
@@ -114,15 +114,13 @@ struct ExecutorHooks {
     // Called after each batch with the running totals (progress, audit); one
     // call at a time, whatever the concurrency.
     std::function<void(const ExecutionResult&)> on_batch_done = [](const ExecutionResult&) {};
-    // Batches in flight at once (DeleteObjects requests sent in parallel).
+    // Batches in flight at once (sent in parallel).
     int concurrency = 1;
 };
 
 // Deletes the plan's doomed objects. Every key ends as deleted, failed (with
-// S3's code) or not attempted (after a stop). Keys failing with a retryable
-// per-key error (InternalError, SlowDown, ...) are sent again, alone, up to
-// the client's retry policy. Throws PlanSafetyError before sending anything
-// when a key lies outside its doomed prefix.
-ExecutionResult execute_plan(const Plan& plan, s3::Client& client, const ExecutorHooks& hooks);
+// the store's code) or not attempted (after a stop). Throws PlanSafetyError
+// before sending anything when a key lies outside its doomed prefix.
+ExecutionResult execute_plan(const Plan& plan, Bucket& bucket, const ExecutorHooks& hooks);
 
 }  // namespace retention

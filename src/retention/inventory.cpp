@@ -10,17 +10,6 @@ namespace retention {
 
 namespace {
 
-TimePoint last_modified(const s3::ObjectEntry& entry, const std::string& bucket) {
-    auto when = aws::parse_timestamp(entry.last_modified);
-    if (!when) {
-        throw aws::ServiceError(
-            s3::kServiceId, aws::ErrorKind::kBadResponse, 200, "",
-            "unreadable LastModified '" + entry.last_modified + "' for key '" + entry.key + "'", "",
-            "GET s3://" + bucket + "/?list-type=2");
-    }
-    return *when;
-}
-
 // The NAME of a common prefix ROOT + NAME + "/"; nullopt for anything else
 // (not under root, or more than one level down): not a folder of ours.
 std::optional<std::string> folder_name(const std::string& prefix, const std::string& root) {
@@ -48,7 +37,7 @@ struct TimeRange {
 
 }  // namespace
 
-void list_deployment(s3::Client& client, Deployment& deployment) {
+void list_deployment(Bucket& bucket, Deployment& deployment) {
     const std::string& prefix = deployment.prefix;
     deployment.objects = 0;
     deployment.bytes = 0;
@@ -60,24 +49,13 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
     // when there is nothing else.
     TimeRange content;
     TimeRange markers;
-    std::string token;
-    do {
-        auto page = client.list_objects_v2(prefix, "", token);
-        for (auto& entry : page.objects) {
-            // The listing was by prefix; a key outside it would be a server bug,
-            // and deleting it would be ours. Refuse it here already.
-            if (entry.key.compare(0, prefix.size(), prefix) != 0) {
-                throw aws::ServiceError(
-                    s3::kServiceId, aws::ErrorKind::kBadResponse, 200, "",
-                    "listing of '" + prefix + "' returned key '" + entry.key + "' outside it", "",
-                    "GET s3://" + client.config().bucket + "/?list-type=2");
-            }
-            const TimePoint when = last_modified(entry, client.config().bucket);
+    bucket.list({.prefix = prefix}, [&](ListedPage& page) {
+        for (const auto& entry : page.objects) {
             if (is_folder_marker(entry.key, entry.size)) {
-                markers.add(when);
+                markers.add(entry.last_modified);
                 ++deployment.folder_markers;
             } else {
-                content.add(when);
+                content.add(entry.last_modified);
                 const std::string_view rest = std::string_view(entry.key).substr(prefix.size());
                 (rest.find('/') == std::string_view::npos ? deployment.has_direct_objects
                                                           : deployment.has_subfolders) = true;
@@ -86,8 +64,8 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
             deployment.bytes += entry.size;
             deployment.contents.add(entry.key, entry.size);
         }
-        token = page.is_truncated ? page.next_continuation_token : std::string();
-    } while (!token.empty());
+        return true;
+    });
     const TimeRange& age = content.empty() ? markers : content;
     deployment.newest = age.newest;
     deployment.oldest = age.oldest;
@@ -95,23 +73,13 @@ void list_deployment(s3::Client& client, Deployment& deployment) {
     deployment.listed = true;
 }
 
-void list_versions(s3::Client& client, Deployment& deployment) {
-    const std::string& prefix = deployment.prefix;
+void list_versions(Bucket& bucket, Deployment& deployment) {
     deployment.contents.release();
     deployment.versions = 0;
     deployment.delete_markers = 0;
     deployment.version_bytes = 0;
-    std::string key_marker;
-    std::string version_marker;
-    for (;;) {
-        auto page = client.list_object_versions(prefix, "", key_marker, version_marker);
-        for (const auto& entry : page.entries) {
-            if (entry.key.compare(0, prefix.size(), prefix) != 0) {
-                throw aws::ServiceError(s3::kServiceId, aws::ErrorKind::kBadResponse, 200, "",
-                                        "version listing of '" + prefix + "' returned key '" +
-                                            entry.key + "' outside it",
-                                        "", "GET s3://" + client.config().bucket + "/?versions");
-            }
+    bucket.list({.prefix = deployment.prefix, .versions = true}, [&](ListedPage& page) {
+        for (const auto& entry : page.objects) {
             deployment.contents.add_version(entry.key, entry.size, entry.version_id,
                                             entry.is_delete_marker, entry.is_latest);
             // Versions of folder markers, and delete markers of them, are no content.
@@ -123,52 +91,46 @@ void list_versions(s3::Client& client, Deployment& deployment) {
                 deployment.version_bytes += entry.size;
             }
         }
-        if (!page.is_truncated) break;
-        key_marker = page.next_key_marker;
-        version_marker = page.next_version_id_marker;
-    }
+        return true;
+    });
     deployment.contents.shrink_to_fit();
     deployment.versions_listed = true;
 }
 
-std::vector<std::string> list_version_folders(s3::Client& client, const std::string& root) {
+std::vector<std::string> list_version_folders(Bucket& bucket, const std::string& root) {
     std::vector<std::string> names;
-    std::string key_marker;
-    std::string version_marker;
-    for (;;) {
-        auto page = client.list_object_versions(root, "/", key_marker, version_marker);
-        for (const auto& prefix : page.common_prefixes) {
+    bucket.list({.prefix = root, .versions = true, .by_folder = true}, [&](ListedPage& page) {
+        for (const auto& prefix : page.folders) {
             if (auto name = folder_name(prefix, root)) names.push_back(std::move(*name));
         }
-        if (!page.is_truncated) break;
-        key_marker = page.next_key_marker;
-        version_marker = page.next_version_id_marker;
-    }
+        return true;
+    });
     return names;
 }
 
-FolderContent folder_content(s3::Client& client, const Deployment& deployment) {
+FolderContent folder_content(Bucket& bucket, const Deployment& deployment) {
     // Markers sort before what they hold (NAME/ < NAME/a/ < NAME/a/b.txt), so
-    // the first key is usually content; only a folder of markers costs more.
-    auto page = client.list_objects_v2(deployment.prefix, "", "", 1);
+    // the first key is usually content: one entry is asked for first. Only a
+    // folder of markers costs more.
     FolderContent found = FolderContent::kNothing;
-    for (;;) {
+    bucket.list({.prefix = deployment.prefix, .first_page = 1}, [&](ListedPage& page) {
         for (const auto& entry : page.objects) {
-            if (!is_folder_marker(entry.key, entry.size)) return FolderContent::kContent;
+            if (!is_folder_marker(entry.key, entry.size)) {
+                found = FolderContent::kContent;
+                return false;
+            }
             found = FolderContent::kOnlyFolderMarkers;
         }
-        if (!page.is_truncated || page.next_continuation_token.empty()) return found;
-        page = client.list_objects_v2(deployment.prefix, "", page.next_continuation_token);
-    }
+        return true;
+    });
+    return found;
 }
 
-Folders list_folders(s3::Client& client, const std::string& root) {
+Folders list_folders(Bucket& bucket, const std::string& root) {
     Folders folders;
-    std::string token;
-    do {
-        auto page = client.list_objects_v2(root, "/", token);
+    bucket.list({.prefix = root, .by_folder = true}, [&](ListedPage& page) {
         folders.root_objects += page.objects.size();
-        for (auto& prefix : page.common_prefixes) {
+        for (auto& prefix : page.folders) {
             auto name = folder_name(prefix, root);
             if (!name) continue;
             Deployment deployment;
@@ -177,8 +139,8 @@ Folders list_folders(s3::Client& client, const std::string& root) {
             deployment.listed = false;
             folders.deployments.push_back(std::move(deployment));
         }
-        token = page.is_truncated ? page.next_continuation_token : std::string();
-    } while (!token.empty());
+        return true;
+    });
     return folders;
 }
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "retention/bucket.hpp"
 #include "retention/deployment.hpp"
-#include "s3/client.hpp"
 
 namespace retention {
 
@@ -17,24 +17,24 @@ struct Folders {
 };
 
 // The folders directly under root (empty, or ending with '/').
-Folders list_folders(s3::Client& client, const std::string& root);
+Folders list_folders(Bucket& bucket, const std::string& root);
 
 // Lists every object under deployment.prefix into it (listed becomes true).
 // A folder whose listing comes back empty has no current objects.
-void list_deployment(s3::Client& client, Deployment& deployment);
+void list_deployment(Bucket& bucket, Deployment& deployment);
 
 // Lists every version and delete marker under deployment.prefix into its
 // contents (by version id) and its version counts.
-void list_versions(s3::Client& client, Deployment& deployment);
+void list_versions(Bucket& bucket, Deployment& deployment);
 
 // The folders directly under root that hold any version or delete marker.
-std::vector<std::string> list_version_folders(s3::Client& client, const std::string& root);
+std::vector<std::string> list_version_folders(Bucket& bucket, const std::string& root);
 
 enum class FolderContent { kNothing, kOnlyFolderMarkers, kContent };
 
 // What is under deployment.prefix: one max-keys=1 request when its first key
 // is content; past folder markers, the listing goes on until content shows up.
-FolderContent folder_content(s3::Client& client, const Deployment& deployment);
+FolderContent folder_content(Bucket& bucket, const Deployment& deployment);
 
 // Runs fn(i) for i in [0, count) on up to `concurrency` threads; the first
 // exception stops the others from starting new work and is rethrown.

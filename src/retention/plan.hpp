@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "retention/bucket.hpp"
 #include "retention/deployment.hpp"
 #include "retention/live.hpp"
 #include "retention/policy.hpp"
-#include "s3/xml.hpp"
 
 namespace retention {
 
@@ -23,11 +23,6 @@ struct Decision {
     Action action = Action::kKeep;
     Reason reason = Reason::kNewest;
 };
-
-// Versioning status: s3::kVersioningEnabled, ...Suspended or ...Disabled as
-// GetBucketVersioning says it, or this when it was denied (and
-// --purge-versions not asked for).
-inline constexpr const char* kVersioningUnknown = "Unknown";
 
 struct PlanSummary {
     std::uint64_t deployments = 0;
@@ -47,7 +42,9 @@ struct Plan {
     Policy policy;
     std::vector<Decision> decisions;  // newest first in the policy's order
     PlanSummary summary;
-    std::string versioning = s3::kVersioningDisabled;  // Enabled | Suspended | Disabled | Unknown
+    // kUnknown when the status could not be read (denied, and --purge-versions
+    // not asked for).
+    Versioning versioning = Versioning::kDisabled;
     bool purge_versions = false;
     // Folders with versions but no current object: not deployments. Listed
     // with their versions; purged with --purge-versions.
@@ -65,7 +62,7 @@ struct Plan {
     bool incomplete = false;
 
     [[nodiscard]] bool versioned() const {
-        return versioning != s3::kVersioningDisabled && versioning != kVersioningUnknown;
+        return versioning == Versioning::kEnabled || versioning == Versioning::kSuspended;
     }
     // What the executor sends, one entry each: objects, or with --purge-versions
     // every version and delete marker (by version id).

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "aws/error.hpp"
 #include "retention/inventory.hpp"
 #include "retention/plan_warnings.hpp"
 #include "retention/planner.hpp"
@@ -14,13 +15,13 @@ namespace retention {
 namespace {
 
 // Lists deployments in parallel, reporting progress after each.
-void list_all(s3::Client& client, const std::vector<Deployment*>& deployments,
+void list_all(Bucket& bucket, const std::vector<Deployment*>& deployments,
               const BuildOptions& options) {
     std::mutex mutex;
     std::uint64_t done = 0;
     std::uint64_t objects = 0;
     for_each_parallel(deployments.size(), options.concurrency, [&](std::size_t k) {
-        list_deployment(client, *deployments[k]);
+        list_deployment(bucket, *deployments[k]);
         std::lock_guard lock(mutex);
         ++done;
         objects += deployments[k]->objects;
@@ -49,7 +50,7 @@ void release_kept(Plan& plan) {
     }
 }
 
-Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::string& root,
+Plan plan_from_names(Bucket& bucket, const std::string& bucket_name, const std::string& root,
                      std::vector<Deployment> folders, const Policy& policy,
                      const BuildOptions& options, std::vector<std::string>& empty_folders) {
     // Decide on names; confirm the kept ones hold objects; decide again
@@ -72,7 +73,7 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
             candidates.push_back(std::move(d));
             origin.push_back(i);
         }
-        Plan trial = make_plan(bucket, root, std::move(candidates), policy);
+        Plan trial = make_plan(bucket_name, root, std::move(candidates), policy);
         std::vector<std::size_t> to_check;
         for (const auto& decision : trial.decisions) {
             if (decision.action != Action::kKeep) continue;
@@ -84,7 +85,7 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
         if (to_check.empty()) break;
         for_each_parallel(to_check.size(), options.concurrency, [&](std::size_t k) {
             const std::size_t i = to_check[k];
-            switch (folder_content(client, folders[i])) {
+            switch (folder_content(bucket, folders[i])) {
                 case FolderContent::kContent:
                     confirmed[i] = 1;
                     break;
@@ -103,27 +104,27 @@ Plan plan_from_names(s3::Client& client, const std::string& bucket, const std::s
         if (markers_only[i] != 0) empty_folders.push_back(folders[i].name);
         if (empty[i] == 0) remaining.push_back(std::move(folders[i]));
     }
-    Plan plan = make_plan(bucket, root, std::move(remaining), policy);
+    Plan plan = make_plan(bucket_name, root, std::move(remaining), policy);
     std::vector<Deployment*> doomed;
     for (auto& decision : plan.decisions) {
         if (decision.action == Action::kDelete) doomed.push_back(&decision.deployment);
     }
-    list_all(client, doomed, options);
+    list_all(bucket, doomed, options);
     // A doomed folder that turned out empty is no deployment: it leaves the
     // plan. The kept ones are unaffected (they were confirmed above).
     std::vector<Deployment> final_set;
     for (auto& decision : plan.decisions) final_set.push_back(std::move(decision.deployment));
     drop_empty(final_set, empty_folders);
-    return make_plan(bucket, root, std::move(final_set), policy);
+    return make_plan(bucket_name, root, std::move(final_set), policy);
 }
 
 // Versioned buckets: finds the ghosts (folders with versions but no current
 // object), and with --purge-versions lists the versions of everything doomed.
-void add_versions(s3::Client& client, const std::string& root, Plan& plan,
+void add_versions(Bucket& bucket, const std::string& root, Plan& plan,
                   const BuildOptions& options) {
     std::set<std::string> deployments(plan.empty_folders.begin(), plan.empty_folders.end());
     for (const auto& decision : plan.decisions) deployments.insert(decision.deployment.name);
-    for (auto& name : list_version_folders(client, root)) {
+    for (auto& name : list_version_folders(bucket, root)) {
         if (deployments.count(name) != 0) continue;
         Deployment ghost;
         ghost.listed = false;  // no current object: nothing to list there
@@ -139,7 +140,7 @@ void add_versions(s3::Client& client, const std::string& root, Plan& plan,
         }
     }
     for_each_parallel(to_list.size(), options.concurrency,
-                      [&](std::size_t k) { list_versions(client, *to_list[k]); });
+                      [&](std::size_t k) { list_versions(bucket, *to_list[k]); });
     // A ghost of folder markers alone is an empty folder too: nothing to purge.
     std::erase_if(plan.ghosts, [&](Deployment& g) {
         if (g.content_versions > 0) return false;
@@ -161,11 +162,15 @@ void add_versions(s3::Client& client, const std::string& root, Plan& plan,
 
 // Whether the root, without its '/', is the key of an object: the URL names
 // a file, not a folder. Keys sort by bytes, so it comes first if it exists.
-bool root_is_object(s3::Client& client, const std::string& root) {
+bool root_is_object(Bucket& bucket, const std::string& root) {
     if (root.empty()) return false;
     const std::string key = root.substr(0, root.size() - 1);
-    auto page = client.list_objects_v2(key, "", "", 1);
-    return !page.objects.empty() && page.objects.front().key == key;
+    bool found = false;
+    bucket.list({.prefix = key, .first_page = 1}, [&](ListedPage& page) {
+        found = !page.objects.empty() && page.objects.front().key == key;
+        return false;
+    });
+    return found;
 }
 
 // The policy with every live deployment named: those the sources read before
@@ -193,33 +198,33 @@ Policy with_live(const Policy& policy, const std::string& root,
 
 }  // namespace
 
-Plan build_plan(s3::Client& client, const std::string& bucket, const std::string& root,
+Plan build_plan(Bucket& bucket, const std::string& bucket_name, const std::string& root,
                 const Policy& policy, const BuildOptions& options) {
     // A role allowed only to list and delete (the minimal policy) may not read
     // the versioning status; that only matters when versions are to be purged.
-    std::string versioning = kVersioningUnknown;
+    Versioning versioning = Versioning::kUnknown;
     try {
-        versioning = client.get_bucket_versioning();
+        versioning = bucket.versioning();
     } catch (const aws::ServiceError& error) {
         if (error.kind != aws::ErrorKind::kAccessDenied || options.purge_versions) throw;
     }
-    Folders folders = list_folders(client, root);
+    Folders folders = list_folders(bucket, root);
     RootFacts facts{folders.deployments.size(), folders.root_objects, false};
     std::vector<LiveSource> live = options.live;
     const Policy policy_with_live = with_live(policy, root, folders.deployments, options, live);
     std::vector<std::string> empty_folders;
     Plan plan;
     if (names_suffice(policy)) {
-        plan = plan_from_names(client, bucket, root, std::move(folders.deployments),
+        plan = plan_from_names(bucket, bucket_name, root, std::move(folders.deployments),
                                policy_with_live, options, empty_folders);
     } else {
         auto& deployments = folders.deployments;
         std::vector<Deployment*> all;
         all.reserve(deployments.size());
         for (auto& d : deployments) all.push_back(&d);
-        list_all(client, all, options);
+        list_all(bucket, all, options);
         drop_empty(deployments, empty_folders);
-        plan = make_plan(bucket, root, std::move(deployments), policy_with_live);
+        plan = make_plan(bucket_name, root, std::move(deployments), policy_with_live);
     }
     plan.live = std::move(live);
     plan.incomplete = options.live_incomplete;
@@ -227,9 +232,9 @@ Plan build_plan(s3::Client& client, const std::string& bucket, const std::string
     plan.empty_folders = std::move(empty_folders);
     release_kept(plan);
     plan.versioning = versioning;
-    if (plan.versioned()) add_versions(client, root, plan, options);
+    if (plan.versioned()) add_versions(bucket, root, plan, options);
     if (facts.folders == 0 && facts.root_objects == 0 && plan.ghosts.empty()) {
-        facts.root_is_object = root_is_object(client, root);
+        facts.root_is_object = root_is_object(bucket, root);
     }
     plan.warnings = plan_warnings(plan, facts);
     return plan;

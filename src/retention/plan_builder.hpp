@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "retention/bucket.hpp"
 #include "retention/plan.hpp"
-#include "s3/client.hpp"
 
 namespace retention {
 
@@ -44,7 +44,7 @@ struct BuildOptions {
 // an empty folder (only delete markers, say) never takes one of the N places.
 // Otherwise every folder is listed. Folders without objects are dropped:
 // they are not deployments. Kept deployments' key lists are released.
-Plan build_plan(s3::Client& client, const std::string& bucket, const std::string& root,
+Plan build_plan(Bucket& bucket, const std::string& bucket_name, const std::string& root,
                 const Policy& policy, const BuildOptions& options);
 
 }  // namespace retention

@@ -157,6 +157,16 @@ auto parse_answer(const net::HttpResponse& response, const std::string& label, P
     }
 }
 
+// A listing is by prefix: a key outside it would be a server bug, and deleting
+// it would be ours. Such an answer is refused before anyone sees it.
+void check_under(const std::string& key, const std::string& prefix,
+                 const net::HttpResponse& response, const std::string& label) {
+    if (key.compare(0, prefix.size(), prefix) == 0) return;
+    throw aws::ServiceError(kServiceId, aws::ErrorKind::kBadResponse, response.status, "",
+                            "listing of '" + prefix + "' returned key '" + key + "' outside it",
+                            response.header("x-amz-request-id"), label);
+}
+
 }  // namespace
 
 ListPage Client::list_objects_v2(const std::string& prefix, const std::string& delimiter,
@@ -173,8 +183,11 @@ ListPage Client::list_objects_v2(const std::string& prefix, const std::string& d
     return aws::with_retries<ListPage>(
         retry,
         [&](int n) {
-            return parse_answer(attempt(n, "GET", "", query_string, "", {}, label), label,
-                                parse_list_objects_v2);
+            const auto response = attempt(n, "GET", "", query_string, "", {}, label);
+            auto page = parse_answer(response, label, parse_list_objects_v2);
+            for (const auto& object : page.objects)
+                check_under(object.key, prefix, response, label);
+            return page;
         },
         retry_target(label));
 }
@@ -195,8 +208,10 @@ VersionPage Client::list_object_versions(const std::string& prefix, const std::s
     return aws::with_retries<VersionPage>(
         retry,
         [&](int n) {
-            return parse_answer(attempt(n, "GET", "", query_string, "", {}, label), label,
-                                parse_list_object_versions);
+            const auto response = attempt(n, "GET", "", query_string, "", {}, label);
+            auto page = parse_answer(response, label, parse_list_object_versions);
+            for (const auto& entry : page.entries) check_under(entry.key, prefix, response, label);
+            return page;
         },
         retry_target(label));
 }

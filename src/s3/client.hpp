@@ -42,6 +42,21 @@ struct RequestCounts {
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
+// An object of a batch that was not deleted: its place in the batch and the
+// last error S3 gave it.
+struct BatchFailure {
+    std::size_t index = 0;
+    std::string code;
+    std::string message;
+};
+
+struct BatchOutcome {
+    std::vector<BatchFailure> failed;  // every other object of the batch is deleted
+    // A stop came before a resend: the keys waiting for it failed with the
+    // error they last got (they were sent, and refused).
+    bool stopped = false;
+};
+
 // HTTP 416: S3's answer to a Range request on an empty object.
 inline constexpr long kRangeNotSatisfiable = 416;
 
@@ -79,6 +94,12 @@ public:
     DeleteResult delete_objects(const std::vector<std::string>& keys, bool resend = false);
     DeleteResult delete_objects_by_id(const std::vector<ObjectIdentifier>& objects,
                                       bool resend = false);
+    // A batch settled: DeleteObjects, then the keys refused with a retryable
+    // per-key error (InternalError, SlowDown, ...) again, alone, as the retry
+    // policy allows. Throws aws::ServiceError when the first request fails as a
+    // whole (nothing of the batch is deleted); a resend failing as a whole
+    // fails the keys it carried.
+    BatchOutcome delete_batch(const std::vector<ObjectIdentifier>& objects);
     void delete_object(const std::string& key, const std::string& version_id = "");
     // GetObject of the first max_bytes + 1 bytes (a Range request): the whole
     // body, or nullopt when the object holds more than max_bytes.

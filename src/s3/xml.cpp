@@ -39,6 +39,15 @@ std::uint64_t parse_size(const char* text) {
     return value;
 }
 
+aws::TimePoint parse_last_modified(const char* text, const std::string& key) {
+    auto when = aws::parse_timestamp(text);
+    if (!when) {
+        throw XmlParseError{"ListObjectsV2: unreadable LastModified '" + std::string(text) +
+                            "' for key '" + key + "'"};
+    }
+    return *when;
+}
+
 }  // namespace
 
 ListPage parse_list_objects_v2(std::string_view xml) {
@@ -54,7 +63,7 @@ ListPage parse_list_objects_v2(std::string_view xml) {
     for (auto node : root.children("Contents")) {
         ObjectEntry entry;
         entry.key = text(node.child_value("Key"));
-        entry.last_modified = node.child_value("LastModified");
+        entry.last_modified = parse_last_modified(node.child_value("LastModified"), entry.key);
         entry.size = parse_size(node.child_value("Size"));
         entry.etag = node.child_value("ETag");
         page.objects.push_back(std::move(entry));

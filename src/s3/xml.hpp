@@ -8,11 +8,15 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/timestamp.hpp"
+
 namespace s3 {
 
 struct ObjectEntry {
-    std::string key;            // decoded
-    std::string last_modified;  // as S3 sent it: 2026-11-20T14:03:00.000Z
+    std::string key;  // decoded
+    // Parsed here: a listing with an unreadable time is a bad answer, and
+    // nothing above the client has to know S3's time format.
+    aws::TimePoint last_modified{};
     std::uint64_t size = 0;
     std::string etag;
 };

@@ -1,7 +1,7 @@
-// Shared fakes for the credential tests: an environment over a std::map, a
-// scripted HttpTransport that records every request, a TransportFactory that
-// hands it out and records the options it was asked for, and a scratch
-// directory under ::testing::TempDir() for config, token and script files.
+// Shared fakes for the credential tests: an environment over a std::map, the
+// shared fake transport scripted by route, a TransportFactory that hands it out
+// and records the options it was asked for, and a scratch directory under
+// ::testing::TempDir() for config, token and script files.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "../net/fake_transport.hpp"
 #include "aws/aws_config.hpp"
 #include "net/http.hpp"
 #include "net/transport_options.hpp"
@@ -47,22 +48,15 @@ inline Answer refused(std::string message = "Connection refused (fake)") {
     return net::TransportFailure{std::move(message)};
 }
 
-// Answers by route ("METHOD scheme://host/path", query ignored). A route holds a
-// queue of answers; the last one repeats. Unrouted requests get a transport
-// failure, as when nothing listens (no IMDS, no container endpoint).
-class ScriptedTransport : public net::HttpTransport {
+// The shared fake, answering by route ("METHOD scheme://host/path", query
+// ignored) through its handler. A route holds a queue of answers; the last one
+// repeats. Unrouted requests get a transport failure, as when nothing listens
+// (no IMDS, no container endpoint). Script the routes before anything is sent:
+// only the handler runs under the fake's lock.
+class ScriptedTransport : public nettest::FakeTransport {
 public:
-    net::HttpResponse send(const net::HttpRequest& request) override {
-        requests.push_back(request);
-        auto it = routes_.find(route_of(request));
-        if (it == routes_.end() || it->second.empty()) {
-            throw net::TransportFailure{"Connection refused (no route for " + route_of(request) +
-                                        ")"};
-        }
-        Answer answer = it->second.front();
-        if (it->second.size() > 1) it->second.pop_front();
-        if (auto* failure = std::get_if<net::TransportFailure>(&answer)) throw *failure;
-        return std::get<net::HttpResponse>(answer);
+    ScriptedTransport() {
+        handler = [this](const net::HttpRequest& request) { return answer_for(request); };
     }
 
     // route: "GET http://169.254.169.254/latest/api/token"
@@ -76,13 +70,23 @@ public:
 
     std::vector<std::string> sent_routes() const {
         std::vector<std::string> out;
-        for (const auto& request : requests) out.push_back(route_of(request));
+        for (const auto& request : sent) out.push_back(route_of(request));
         return out;
     }
 
-    std::vector<net::HttpRequest> requests;
-
 private:
+    net::HttpResponse answer_for(const net::HttpRequest& request) {
+        auto it = routes_.find(route_of(request));
+        if (it == routes_.end() || it->second.empty()) {
+            throw net::TransportFailure{"Connection refused (no route for " + route_of(request) +
+                                        ")"};
+        }
+        Answer answer = it->second.front();
+        if (it->second.size() > 1) it->second.pop_front();
+        if (auto* failure = std::get_if<net::TransportFailure>(&answer)) throw *failure;
+        return std::get<net::HttpResponse>(answer);
+    }
+
     std::map<std::string, std::deque<Answer>> routes_;
 };
 
@@ -103,7 +107,7 @@ struct FakeTransports {
     void on(const std::string& route, Answer answer) const {
         transport->on(route, std::move(answer));
     }
-    const std::vector<net::HttpRequest>& requests() const { return transport->requests; }
+    const std::vector<net::HttpRequest>& requests() const { return transport->sent; }
 };
 
 inline std::string lower(std::string text) {

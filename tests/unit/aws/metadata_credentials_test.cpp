@@ -125,16 +125,16 @@ TEST(FetchContainerCredentials, RequestShape) {
     aws::ContainerEndpoint endpoint{*aws::parse_http_url("http://127.0.0.1:8080"), ""};
     const auto out = aws::fetch_container_credentials(transport, endpoint);
     EXPECT_EQ(out.credentials.access_key_id, "ASIACONT00000001");
-    ASSERT_EQ(transport.requests.size(), 1u);
-    EXPECT_EQ(transport.requests[0].path, "/");
-    EXPECT_FALSE(header(transport.requests[0], "authorization").has_value());
+    ASSERT_EQ(transport.sent.size(), 1u);
+    EXPECT_EQ(transport.sent[0].path, "/");
+    EXPECT_FALSE(header(transport.sent[0], "authorization").has_value());
 
     aws::ContainerEndpoint with_auth{*aws::parse_http_url("http://127.0.0.1:8080/?id=7"),
                                      "Bearer abc"};
     (void)aws::fetch_container_credentials(transport, with_auth);
-    ASSERT_EQ(transport.requests.size(), 2u);
-    EXPECT_EQ(transport.requests[1].query, "id=7");
-    EXPECT_EQ(header(transport.requests[1], "authorization"), "Bearer abc");
+    ASSERT_EQ(transport.sent.size(), 2u);
+    EXPECT_EQ(transport.sent[1].query, "id=7");
+    EXPECT_EQ(header(transport.sent[1], "authorization"), "Bearer abc");
 }
 
 // ------------------------------------------------------ container, in chain
@@ -350,7 +350,7 @@ TEST_F(MetadataChain, ImdsGivesUpAfterNumAttempts) {
     for (const auto& [value, expected] :
          std::vector<std::pair<std::string, std::size_t>>{{"", 1u}, {"2", 2u}, {"4", 4u}}) {
         SCOPED_TRACE(value);
-        net.transport->requests.clear();
+        net.transport->sent.clear();
         Env env;
         if (!value.empty()) env["AWS_METADATA_SERVICE_NUM_ATTEMPTS"] = value;
         try {
@@ -434,7 +434,7 @@ TEST(FetchInstanceCredentials, BasePathIsKept) {
     const auto out =
         aws::fetch_instance_credentials(transport, *aws::parse_http_url(base + "/"), 1);
     EXPECT_EQ(out.credentials.access_key_id, "ASIABASE");  // the first role listed
-    EXPECT_EQ(transport.requests.size(), 3u);
+    EXPECT_EQ(transport.sent.size(), 3u);
 }
 
 TEST(FetchInstanceCredentials, CredentialsErrorAnswerIsNotRetriedForever) {
@@ -449,7 +449,7 @@ TEST(FetchInstanceCredentials, CredentialsErrorAnswerIsNotRetriedForever) {
     } catch (const CredentialsError& error) {
         EXPECT_TRUE(contains(error.message, "AssumeRoleUnauthorizedAccess")) << error.message;
     }
-    EXPECT_EQ(transport.requests.size(), 6u);  // two attempts of three requests
+    EXPECT_EQ(transport.sent.size(), 6u);  // two attempts of three requests
 }
 
 }  // namespace

@@ -129,8 +129,8 @@ TEST(AssumeRole, SignedFormPost) {
         {"AKIASOURCE000001", "SOURCESECRET01", "SOURCETOKEN01"}, params, fixed_now());
     EXPECT_EQ(out.credentials.access_key_id, "ASIASTS000000001");
 
-    ASSERT_EQ(transport.requests.size(), 1u);
-    const auto& request = transport.requests[0];
+    ASSERT_EQ(transport.sent.size(), 1u);
+    const auto& request = transport.sent[0];
     EXPECT_EQ(request.method, "POST");
     EXPECT_EQ(request.path, "/");
     EXPECT_EQ(request.query, "");
@@ -207,8 +207,8 @@ TEST(AssumeRoleWithWebIdentity, UnsignedWithToken) {
     const auto out = aws::assume_role_with_web_identity(
         transport, aws::sts_endpoint("", "us-west-2"), "eyJhbGciOi.payload+/=.sig", params);
     EXPECT_EQ(out.credentials.access_key_id, "ASIASTS000000001");
-    ASSERT_EQ(transport.requests.size(), 1u);
-    const auto& request = transport.requests[0];
+    ASSERT_EQ(transport.sent.size(), 1u);
+    const auto& request = transport.sent[0];
     EXPECT_FALSE(header(request, "authorization").has_value());
     EXPECT_FALSE(header(request, "x-amz-security-token").has_value());
     EXPECT_FALSE(header(request, "x-amz-date").has_value());

@@ -563,7 +563,7 @@ TEST(PlanOutputText, GhostColumnsLineUp) {
     Policy policy;
     auto plan = retention::make_plan(
         "my-bucket", "", {dep("a", "2026-11-20T14:03:00Z", "2026-11-20T14:03:00Z", 1, 1)}, policy);
-    plan.versioning = "Enabled";
+    plan.versioning = retention::Versioning::kEnabled;
     for (const std::string& name : {std::string("g"), std::string(25, 'l'), std::string(70, 'x'),
                                     std::string("\xE6\x97\xA5\xE6\x9C\xAC")}) {
         Deployment ghost;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "fake_transport.hpp"
+
 namespace {
 
 using net::HttpRequest;
@@ -123,20 +125,9 @@ TEST(DescribeExchange, Table) {
     }
 }
 
-class RecordingTransport : public net::HttpTransport {
-public:
-    HttpResponse send(const HttpRequest& request) override {
-        requests.push_back(request);
-        if (fail) throw net::TransportFailure{"Operation timed out"};
-        return response;
-    }
-    std::vector<HttpRequest> requests;
-    HttpResponse response{200, {{"x-amz-request-id", "FWD1"}}, "payload"};
-    bool fail = false;
-};
-
 TEST(DebugTransport, ForwardsAndReports) {
-    auto inner = std::make_shared<RecordingTransport>();
+    auto inner = std::make_shared<nettest::FakeTransport>();
+    inner->answer(200, "payload", {{"x-amz-request-id", "FWD1"}});
     std::vector<std::string> lines;
     net::DebugTransport debug(inner, [&lines](const std::string& line) { lines.push_back(line); });
 
@@ -145,10 +136,10 @@ TEST(DebugTransport, ForwardsAndReports) {
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.body, "payload");
     EXPECT_EQ(response.header("x-amz-request-id"), "FWD1");
-    ASSERT_EQ(inner->requests.size(), 1u);
-    EXPECT_EQ(inner->requests[0].url(), request.url());
-    EXPECT_EQ(inner->requests[0].headers, request.headers);
-    EXPECT_EQ(inner->requests[0].body, request.body);
+    ASSERT_EQ(inner->sent.size(), 1u);
+    EXPECT_EQ(inner->sent[0].url(), request.url());
+    EXPECT_EQ(inner->sent[0].headers, request.headers);
+    EXPECT_EQ(inner->sent[0].body, request.body);
 
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0].rfind("GET 127.0.0.1:9000 /site/?list-type=2 -> 200 id=FWD1 ", 0), 0u)
@@ -157,8 +148,8 @@ TEST(DebugTransport, ForwardsAndReports) {
 }
 
 TEST(DebugTransport, ReportsAndRethrowsTransportFailure) {
-    auto inner = std::make_shared<RecordingTransport>();
-    inner->fail = true;
+    auto inner = std::make_shared<nettest::FakeTransport>();
+    inner->fail("Operation timed out");
     std::vector<std::string> lines;
     net::DebugTransport debug(inner, [&lines](const std::string& line) { lines.push_back(line); });
     HttpRequest request = list_request();
@@ -178,20 +169,19 @@ TEST(DebugTransport, ReportsAndRethrowsTransportFailure) {
 }
 
 TEST(DebugTransport, OtherExceptionsPassThrough) {
-    struct Throwing : net::HttpTransport {
-        HttpResponse send(const HttpRequest&) override { throw std::runtime_error("bug"); }
-    };
+    auto inner = std::make_shared<nettest::FakeTransport>();
+    inner->handler = [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("bug"); };
     std::vector<std::string> lines;
-    net::DebugTransport debug(std::make_shared<Throwing>(),
-                              [&lines](const std::string& line) { lines.push_back(line); });
+    net::DebugTransport debug(inner, [&lines](const std::string& line) { lines.push_back(line); });
     EXPECT_THROW((void)debug.send(list_request()), std::runtime_error);
 }
 
 TEST(DebugTransport, EveryExchangeIsOneLine) {
-    auto inner = std::make_shared<RecordingTransport>();
+    auto inner = std::make_shared<nettest::FakeTransport>();
     std::vector<std::string> lines;
     net::DebugTransport debug(inner, [&lines](const std::string& line) { lines.push_back(line); });
     for (int i = 1; i <= 3; ++i) {
+        inner->answer(200, "payload", {{"x-amz-request-id", "FWD1"}});
         HttpRequest request = list_request();
         request.attempt = i;
         (void)debug.send(request);

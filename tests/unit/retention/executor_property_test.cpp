@@ -1,8 +1,10 @@
 // Property test of planning and deleting together: thousands of random buckets and
 // policies (seeded, so a failure names the iteration that reproduces it), each planned
-// with make_plan() and carried out by execute_plan() against a fake transport that
-// records every key of every DeleteObjects body and every DeleteObject path, and
-// answers with random per-key and whole-request errors.
+// with make_plan() and carried out by execute_plan() on S3 (retention::S3Bucket over
+// the S3 client) against the shared fake transport, whose handler records every key
+// of every DeleteObjects body and every DeleteObject path, and answers with random
+// per-key and whole-request errors. It crosses layers on purpose: the executor's
+// promises hold only with the client's resends beneath it.
 //
 // What must hold, whatever the input:
 //   the plan   never deletes one of the N newest unprotected deployments, a protected
@@ -36,10 +38,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include "../net/fake_transport.hpp"
 #include "aws/url_encoding.hpp"
 #include "retention/executor.hpp"
 #include "retention/planner.hpp"
-#include "s3/xml.hpp"
+#include "retention/s3_bucket.hpp"
 
 namespace retention {
 namespace {
@@ -101,12 +104,13 @@ struct Faults {
     double request_denied = 0;
 };
 
-class RecordingS3 : public net::HttpTransport {
+// The fake S3 behind the shared fake transport's handler (called under the
+// transport's lock, one request at a time).
+class RecordingS3 {
 public:
     RecordingS3(std::uint64_t seed, Faults faults) : seed_(seed), faults_(faults) {}
 
-    net::HttpResponse send(const net::HttpRequest& request) override {
-        std::lock_guard lock(mutex_);
+    net::HttpResponse answer(const net::HttpRequest& request) {
         if (request.method == "POST" && request.query == "delete=") return delete_objects(request);
         if (request.method == "DELETE") return delete_object(request);
         if (request.method == "GET") {
@@ -195,7 +199,6 @@ private:
         return {204, {}, ""};
     }
 
-    std::mutex mutex_;
     std::uint64_t seed_;
     Faults faults_;
 };
@@ -560,13 +563,16 @@ TEST(ExecutorProperty, RandomBucketsAndPoliciesKeepEveryInvariant) {
         Plan plan = make_plan("site", w.root, w.deployments, w.policy);
         check_plan(w, plan, ctx);
 
-        auto s3 = std::make_shared<RecordingS3>(seed, w.faults);
+        auto s3 = std::make_unique<RecordingS3>(seed, w.faults);
+        auto transport = std::make_shared<nettest::FakeTransport>();
+        transport->handler = [&s3](const net::HttpRequest& request) { return s3->answer(request); };
         s3::Client client{
             s3::ClientConfig{
                 "site", "us-east-1", "http://127.0.0.1:1", s3::AddressingStyle::kAuto,
                 std::make_shared<aws::StaticProvider>(
                     aws::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
-            std::static_pointer_cast<net::HttpTransport>(s3)};
+            transport};
+        S3Bucket bucket(client);
         client.retry.policy.max_attempts = w.max_attempts;
         client.retry.random01 = [] { return 0.5; };
         client.retry.sleep = [](std::chrono::milliseconds, const std::function<bool()>&) {};
@@ -581,7 +587,7 @@ TEST(ExecutorProperty, RandomBucketsAndPoliciesKeepEveryInvariant) {
             client.retry.stop_requested = hooks.stop_requested;
         }
         ExecutionResult result;
-        ASSERT_NO_THROW(result = execute_plan(plan, client, hooks)) << ctx;
+        ASSERT_NO_THROW(result = execute_plan(plan, bucket, hooks)) << ctx;
         check_execution(w, plan, *s3, result, ctx);
 
         if (plan.summary.remove > 0) ++plans_with_deletions;

@@ -1,112 +1,48 @@
-// build_plan against a fake S3 answering from a made-up bucket: which requests
-// it sends. Run concurrently, so the TSan build of scripts/test --full checks
-// the parallel parts too.
+// build_plan against a bucket in memory: which listings it asks for. Run concurrently, so the TSan
+// build of scripts/test --full checks the parallel parts too.
 #include "retention/plan_builder.hpp"
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <map>
+#include <algorithm>
 #include <memory>
-#include <mutex>
 #include <string>
+
+#include "memory_bucket.hpp"
 
 namespace retention {
 namespace {
 
-// A bucket of `folders` deployments f0000/ .. each holding one object, or none
-// for the names in `empty`. Counts the requests by kind.
-class FakeBucket : public net::HttpTransport {
-public:
-    explicit FakeBucket(int folders) : folders_(folders) {}
+using retentiontest::MemoryBucket;
 
-    net::HttpResponse send(const net::HttpRequest& request) override {
-        const std::string& q = request.query;
-        if (q.find("versioning") != std::string::npos) {
-            ++versioning;
-            return {200, {}, "<VersioningConfiguration/>"};
-        }
-        if (q.find("delimiter=%2F") != std::string::npos) {
-            ++folder_pages;
-            std::string body = "<ListBucketResult><IsTruncated>false</IsTruncated>";
-            for (int i = 0; i < folders_; ++i) {
-                body += "<CommonPrefixes><Prefix>" + name(i) + "/</Prefix></CommonPrefixes>";
-            }
-            return {200, {}, body + "</ListBucketResult>"};
-        }
-        const std::string prefix = prefix_of(q);
-        std::lock_guard lock(mutex_);
-        ++(q.find("max-keys=1&") != std::string::npos || q.ends_with("max-keys=1") ? checks
-                                                                                   : listings);
-        ++asked[prefix];
-        if (markers.count(prefix) != 0) return markers_page(prefix, q);
-        std::string body = "<ListBucketResult><IsTruncated>false</IsTruncated>";
-        if (empty.count(prefix) == 0) {
-            body += "<Contents><Key>" + prefix +
-                    "index.html</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
-                    "<Size>5</Size></Contents>";
-        }
-        return {200, {}, body + "</ListBucketResult>"};
-    }
-
-    static std::string name(int i) {
-        std::string digits = std::to_string(i);
-        return "f" + std::string(4 - digits.size(), '0') + digits;
-    }
-
-    std::atomic<int> versioning{0};
-    std::atomic<int> folder_pages{0};
-    int checks = 0;    // max-keys=1
-    int listings = 0;  // full listings
-    std::map<std::string, int> asked;
-    std::map<std::string, int> empty;    // prefixes with no object
-    std::map<std::string, int> markers;  // prefixes with only folder markers, over two pages
-
-private:
-    // PREFIX (the folder's own marker) on a first page that says more follows,
-    // then PREFIX + "a/" on the page after.
-    static net::HttpResponse markers_page(const std::string& prefix, const std::string& query) {
-        const bool first = query.find("continuation-token") == std::string::npos;
-        const std::string key = first ? prefix : prefix + "a/";
-        return {200,
-                {},
-                std::string("<ListBucketResult><IsTruncated>") + (first ? "true" : "false") +
-                    "</IsTruncated>" +
-                    (first ? "<NextContinuationToken>t</NextContinuationToken>" : "") +
-                    "<Contents><Key>" + key +
-                    "</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><Size>0</Size>"
-                    "</Contents></ListBucketResult>"};
-    }
-
-    // The prefix= value (the fake's names need no decoding but the slash).
-    static std::string prefix_of(const std::string& query) {
-        const auto start = query.find("prefix=");
-        if (start == std::string::npos) return "";
-        auto value = query.substr(start + 7, query.find('&', start) - start - 7);
-        for (auto at = value.find("%2F"); at != std::string::npos; at = value.find("%2F")) {
-            value.replace(at, 3, "/");
-        }
-        return value;
-    }
-
-    int folders_;
-    std::mutex mutex_;
-};
+std::string name(int i) {
+    std::string digits = std::to_string(i);
+    return "f" + std::string(4 - digits.size(), '0') + digits;
+}
 
 struct PlanBuilderTest : ::testing::Test {
-    std::shared_ptr<FakeBucket> bucket;
-    std::unique_ptr<s3::Client> client;
+    std::unique_ptr<MemoryBucket> bucket;
 
     void SetUp() override { fresh(600); }
 
+    // A bucket of `folders` deployments f0000/ .. each holding one object.
     void fresh(int folders) {
-        bucket = std::make_shared<FakeBucket>(folders);
-        client = std::make_unique<s3::Client>(
-            s3::ClientConfig{
-                "site", "us-east-1", "http://127.0.0.1:1", s3::AddressingStyle::kPath,
-                std::make_shared<aws::StaticProvider>(
-                    aws::sigv4::Credentials{"AKIDEXAMPLE", "SECRETEXAMPLE", ""}, "test")},
-            bucket);
+        bucket = std::make_unique<MemoryBucket>();
+        for (int i = 0; i < folders; ++i) bucket->put(name(i) + "/index.html", 5);
+    }
+
+    // Listings of one folder's objects: checks ask for one entry first.
+    int listings(bool checks) const {
+        int count = 0;
+        for (const auto& listing : bucket->listings) {
+            if (listing.by_folder || listing.prefix.empty()) continue;
+            count += (listing.first_page == 1) == checks ? 1 : 0;
+        }
+        return count;
+    }
+    int folder_pages() const {
+        return static_cast<int>(std::count_if(bucket->listings.begin(), bucket->listings.end(),
+                                              [](const auto& l) { return l.by_folder; }));
     }
 
     Plan build(int keep) {
@@ -115,7 +51,7 @@ struct PlanBuilderTest : ::testing::Test {
         policy.sort_by = SortBy::kName;
         BuildOptions options;
         options.concurrency = 16;
-        return build_plan(*client, "site", "", policy, options);
+        return build_plan(*bucket, "site", "", policy, options);
     }
 };
 
@@ -125,11 +61,11 @@ TEST_F(PlanBuilderTest, ByNameEachKeptFolderIsCheckedOnceAndOnlyTheDoomedAreList
     for (int round = 0; round < 5; ++round) {
         fresh(600);
         const Plan plan = build(550);
-        EXPECT_EQ(bucket->versioning.load(), 1);
-        EXPECT_EQ(bucket->folder_pages.load(), 1);
-        EXPECT_EQ(bucket->checks, 550);
-        EXPECT_EQ(bucket->listings, 50);
-        for (const auto& [prefix, times] : bucket->asked) EXPECT_EQ(times, 1) << prefix;
+        EXPECT_EQ(bucket->versioning_calls, 1);
+        EXPECT_EQ(folder_pages(), 1);
+        EXPECT_EQ(listings(true), 550);
+        EXPECT_EQ(listings(false), 50);
+        for (int i = 0; i < 600; ++i) EXPECT_EQ(bucket->lists_of(name(i) + "/"), 1u) << i;
         EXPECT_EQ(plan.summary.remove, 50u);
         EXPECT_EQ(plan.summary.keep, 550u);
         EXPECT_EQ(plan.decisions.back().deployment.name, "f0000");  // the smallest name goes
@@ -137,7 +73,7 @@ TEST_F(PlanBuilderTest, ByNameEachKeptFolderIsCheckedOnceAndOnlyTheDoomedAreList
 }
 
 TEST_F(PlanBuilderTest, AnEmptyKeptFolderGivesItsPlaceToTheNextName) {
-    bucket->empty["f0599/"] = 1;  // the greatest name, no object: not a deployment
+    bucket->emptied.insert("f0599/");  // the greatest name, no object: not a deployment
     const Plan plan = build(2);
     ASSERT_EQ(plan.decisions.size(), 599u);
     EXPECT_EQ(plan.decisions[0].deployment.name, "f0598");
@@ -145,13 +81,24 @@ TEST_F(PlanBuilderTest, AnEmptyKeptFolderGivesItsPlaceToTheNextName) {
     EXPECT_EQ(plan.decisions[1].deployment.name, "f0597");
     EXPECT_EQ(plan.decisions[1].action, Action::kKeep);
     EXPECT_EQ(plan.decisions[2].action, Action::kDelete);
-    EXPECT_EQ(bucket->checks, 3);  // f0599 (empty), f0598, then f0597
-    EXPECT_EQ(bucket->listings, 597);
+    EXPECT_EQ(listings(true), 3);  // f0599 (empty), f0598, then f0597
+    EXPECT_EQ(listings(false), 597);
 }
 
 TEST_F(PlanBuilderTest, AFolderOfOnlyMarkersIsAnEmptyFolderNotADeployment) {
-    bucket->markers["f0599/"] = 1;  // named last: by name it would be the newest
-    bucket->markers["f0001/"] = 1;  // among the doomed: listed in full, then left out
+    // f0599 is named last: by name it would be the newest. f0001 is among the
+    // doomed: listed in full, then left out. Each folder's own marker comes on a
+    // first page of one, the marker of a sub-folder on the page after.
+    bucket = std::make_unique<MemoryBucket>();
+    for (int i = 0; i < 600; ++i) {
+        const std::string folder = name(i) + "/";
+        if (i == 599 || i == 1) {
+            bucket->put(folder, 0);
+            bucket->put(folder + "a/", 0);
+        } else {
+            bucket->put(folder + "index.html", 5);
+        }
+    }
     const Plan plan = build(2);
     EXPECT_EQ(plan.empty_folders, (std::vector<std::string>{"f0001", "f0599"}));
     ASSERT_EQ(plan.decisions.size(), 598u);

@@ -1,5 +1,5 @@
-// Unit tests for src/s3/client.hpp with a fake net::HttpTransport that records
-// every request and answers from a queue of canned responses.
+// Unit tests for src/s3/client.hpp with the shared fake transport, which
+// records every request and answers from a queue of canned responses.
 #include "s3/client.hpp"
 
 #include <gtest/gtest.h>
@@ -8,16 +8,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "../net/fake_transport.hpp"
 #include "s3/errors.hpp"
 
 namespace {
@@ -25,31 +24,6 @@ namespace {
 using aws::ErrorKind;
 using aws::ServiceError;
 using net::HttpRequest;
-using net::HttpResponse;
-
-class FakeTransport : public net::HttpTransport {
-public:
-    using Answer = std::variant<HttpResponse, net::TransportFailure>;
-
-    HttpResponse send(const HttpRequest& request) override {
-        requests.push_back(request);
-        if (answers.empty()) return HttpResponse{200, {}, ""};
-        Answer answer = answers.front();
-        answers.pop_front();
-        if (auto* failure = std::get_if<net::TransportFailure>(&answer)) throw *failure;
-        return std::get<HttpResponse>(answer);
-    }
-
-    void respond(long status, std::string body, std::map<std::string, std::string> headers = {}) {
-        answers.emplace_back(HttpResponse{status, std::move(headers), std::move(body)});
-    }
-    void fail(std::string message) {
-        answers.emplace_back(net::TransportFailure{std::move(message)});
-    }
-
-    std::vector<HttpRequest> requests;
-    std::deque<Answer> answers;
-};
 
 std::optional<std::string> header(const HttpRequest& request, const std::string& lower_name) {
     for (const auto& [name, value] : request.headers) {
@@ -124,7 +98,7 @@ struct Harness {
                      const std::string& bucket = "my-bucket", std::string session_token = "",
                      const std::string& region = "eu-west-1",
                      s3::AddressingStyle addressing = s3::AddressingStyle::kAuto)
-        : transport(std::make_shared<FakeTransport>()),
+        : transport(std::make_shared<nettest::FakeTransport>()),
           client(s3::ClientConfig{bucket, region, endpoint_url, addressing,
                                   static_credentials(std::move(session_token))},
                  transport, fixed_now) {
@@ -138,7 +112,7 @@ struct Harness {
         };
     }
 
-    std::shared_ptr<FakeTransport> transport;
+    std::shared_ptr<nettest::FakeTransport> transport;
     s3::Client client;
     std::vector<std::string> notices;
     std::vector<std::chrono::milliseconds> sleeps;
@@ -202,10 +176,10 @@ TEST(ClientResolveEndpoint, BadEndpointsThrowInvalidArgument) {
 
 TEST(ClientListObjectsV2, SendsSignedPathStyleGet) {
     Harness h;
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("sites/app/", "/", "");
-    ASSERT_EQ(h.transport->requests.size(), 1u);
-    const auto& request = h.transport->requests[0];
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    const auto& request = h.transport->sent[0];
     EXPECT_EQ(request.method, "GET");
     EXPECT_EQ(request.scheme, "http");
     EXPECT_EQ(request.host, "127.0.0.1:9000");
@@ -254,10 +228,10 @@ TEST(ClientListObjectsV2, QueryEncodingTable) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.prefix + " | " + c.token);
         Harness h;
-        h.transport->respond(200, kEmptyList);
+        h.transport->answer(200, kEmptyList);
         (void)h.client.list_objects_v2(c.prefix, c.delimiter, c.token, 250);
-        ASSERT_EQ(h.transport->requests.size(), 1u);
-        const auto& query = h.transport->requests[0].query;
+        ASSERT_EQ(h.transport->sent.size(), 1u);
+        const auto& query = h.transport->sent[0].query;
         EXPECT_EQ(param(query, "prefix"), c.prefix_wire) << query;
         EXPECT_EQ(param(query, "delimiter"), c.delimiter_wire) << query;
         EXPECT_EQ(param(query, "continuation-token"), c.token_wire) << query;
@@ -269,10 +243,10 @@ TEST(ClientListObjectsV2, QueryEncodingTable) {
 
 TEST(ClientListObjectsV2, VirtualHostStyleOnAws) {
     Harness h("", "my-bucket");
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "/", "");
-    ASSERT_EQ(h.transport->requests.size(), 1u);
-    const auto& request = h.transport->requests[0];
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    const auto& request = h.transport->sent[0];
     EXPECT_EQ(request.scheme, "https");
     EXPECT_EQ(request.host, "my-bucket.s3.eu-west-1.amazonaws.com");
     EXPECT_EQ(request.path, "/");
@@ -280,23 +254,23 @@ TEST(ClientListObjectsV2, VirtualHostStyleOnAws) {
 
 TEST(ClientListObjectsV2, BasePathOfCustomEndpoint) {
     Harness h("https://gw.example.com/storage/", "my-bucket");
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "", "");
-    ASSERT_EQ(h.transport->requests.size(), 1u);
-    EXPECT_EQ(h.transport->requests[0].path, "/storage/my-bucket/");
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    EXPECT_EQ(h.transport->sent[0].path, "/storage/my-bucket/");
 }
 
 TEST(ClientListObjectsV2, SessionTokenIsSent) {
     Harness h("http://127.0.0.1:9000", "my-bucket", "SESSION");
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "", "");
-    ASSERT_EQ(h.transport->requests.size(), 1u);
-    EXPECT_EQ(header(h.transport->requests[0], "x-amz-security-token"), "SESSION");
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    EXPECT_EQ(header(h.transport->sent[0], "x-amz-security-token"), "SESSION");
 }
 
 TEST(ClientListObjectsV2, ParsesThePage) {
     Harness h;
-    h.transport->respond(
+    h.transport->answer(
         200,
         "<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>"
         "<NextContinuationToken>TOKEN</NextContinuationToken>"
@@ -329,7 +303,7 @@ class ClientErrorAnswerTest : public ::testing::TestWithParam<ErrorAnswerCase> {
 TEST_P(ClientErrorAnswerTest, BecomesServiceError) {
     const auto& c = GetParam();
     Harness h;
-    h.transport->respond(c.status, c.body, c.headers);
+    h.transport->answer(c.status, c.body, c.headers);
     try {
         (void)h.client.list_objects_v2("sites/", "/", "");
         FAIL() << "expected ServiceError";
@@ -465,7 +439,7 @@ TEST(ClientErrorAnswer, WithoutErrorDocumentAsksWhetherTheEndpointIsS3) {
     };
     for (const auto& c : cases) {
         Harness h;
-        h.transport->respond(c.status, c.body, c.headers);
+        h.transport->answer(c.status, c.body, c.headers);
         try {
             (void)h.client.list_objects_v2("", "", "");
             ADD_FAILURE() << c.name << ": expected ServiceError";
@@ -480,7 +454,7 @@ TEST(ClientErrorAnswer, WithoutErrorDocumentAsksWhetherTheEndpointIsS3) {
 
 TEST(ClientErrorAnswer, WithoutErrorDocumentOnAwsNamesTheHost) {
     Harness h("", "my-bucket");
-    h.transport->respond(404, "<html></html>", {{"content-type", "text/html"}});
+    h.transport->answer(404, "<html></html>", {{"content-type", "text/html"}});
     try {
         (void)h.client.get_bucket_versioning();
         FAIL() << "expected ServiceError";
@@ -497,15 +471,15 @@ TEST(ClientErrorAnswer, WithoutErrorDocumentOnAwsNamesTheHost) {
 TEST(ClientRetries, RetryableFailuresAreTriedAgainUntilSuccess) {
     Harness h;
     h.client.retry.policy.max_attempts = 8;
-    h.transport->respond(503, "<Error><Code>SlowDown</Code></Error>");
+    h.transport->answer(503, "<Error><Code>SlowDown</Code></Error>");
     h.transport->fail("Connection reset by peer");
-    h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
-    h.transport->respond(502, "<html>Bad Gateway</html>");
-    h.transport->respond(200, "<ListBucketResult><IsTruncated>false</IsTruncated>");  // cut short
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(500, "<Error><Code>InternalError</Code></Error>");
+    h.transport->answer(502, "<html>Bad Gateway</html>");
+    h.transport->answer(200, "<ListBucketResult><IsTruncated>false</IsTruncated>");  // cut short
+    h.transport->answer(200, kEmptyList);
     EXPECT_NO_THROW((void)h.client.list_objects_v2("", "/", ""));
-    ASSERT_EQ(h.transport->requests.size(), 6u);
-    for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(h.transport->requests[i].attempt, int(i) + 1);
+    ASSERT_EQ(h.transport->sent.size(), 6u);
+    for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(h.transport->sent[i].attempt, int(i) + 1);
     EXPECT_EQ(h.client.counts().list.load(), 1);
     EXPECT_EQ(h.client.counts().retries.load(), 5);
     // Full jitter at 0.5 of 100, 200, 400, 800, 1600 ms, plus the throttle's gaps
@@ -523,13 +497,13 @@ TEST(ClientRetries, RetryableFailuresAreTriedAgainUntilSuccess) {
 TEST(ClientRetries, EachAttemptIsSignedAfresh) {
     Harness h;
     h.client.retry.policy.max_attempts = 2;
-    h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(500, "<Error><Code>InternalError</Code></Error>");
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "/", "");
-    ASSERT_EQ(h.transport->requests.size(), 2u);
-    EXPECT_TRUE(header(h.transport->requests[1], "authorization").has_value());
-    EXPECT_EQ(h.transport->requests[0].path, h.transport->requests[1].path);
-    EXPECT_EQ(h.transport->requests[0].query, h.transport->requests[1].query);
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    EXPECT_TRUE(header(h.transport->sent[1], "authorization").has_value());
+    EXPECT_EQ(h.transport->sent[0].path, h.transport->sent[1].path);
+    EXPECT_EQ(h.transport->sent[0].query, h.transport->sent[1].query);
 }
 
 TEST(ClientRetries, PermissionAndValidationErrorsAreNeverRetried) {
@@ -540,10 +514,10 @@ TEST(ClientRetries, PermissionAndValidationErrorsAreNeverRetried) {
         SCOPED_TRACE(body);
         Harness h;
         h.client.retry.policy.max_attempts = 8;
-        h.transport->respond(std::string(body).find("NoSuch") != std::string::npos ? 404 : 403,
-                             body);
+        h.transport->answer(std::string(body).find("NoSuch") != std::string::npos ? 404 : 403,
+                            body);
         EXPECT_THROW((void)h.client.list_objects_v2("", "/", ""), ServiceError);
-        EXPECT_EQ(h.transport->requests.size(), 1u);
+        EXPECT_EQ(h.transport->sent.size(), 1u);
         EXPECT_EQ(h.client.counts().retries.load(), 0);
     }
 }
@@ -552,23 +526,23 @@ TEST(ClientRetries, GivesUpAfterMaxAttemptsWithTheLastError) {
     Harness h;
     h.client.retry.policy.max_attempts = 3;
     for (int i = 0; i < 5; ++i)
-        h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
+        h.transport->answer(500, "<Error><Code>InternalError</Code></Error>");
     try {
         (void)h.client.list_objects_v2("", "/", "");
         FAIL() << "expected ServiceError";
     } catch (const ServiceError& error) {
         EXPECT_EQ(error.code, "InternalError");
     }
-    EXPECT_EQ(h.transport->requests.size(), 3u);
+    EXPECT_EQ(h.transport->sent.size(), 3u);
     EXPECT_EQ(h.client.counts().retries.load(), 2);
 }
 
 TEST(ClientRetries, RetryAfterIsHonoured) {
     Harness h;
     h.client.retry.policy.max_attempts = 2;
-    h.transport->respond(503, "<Error><Code>ServiceUnavailable</Code></Error>",
-                         {{"retry-after", "7"}});
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(503, "<Error><Code>ServiceUnavailable</Code></Error>",
+                        {{"retry-after", "7"}});
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "/", "");
     EXPECT_NE(std::find(h.sleeps.begin(), h.sleeps.end(), std::chrono::milliseconds(7000)),
               h.sleeps.end());
@@ -577,8 +551,8 @@ TEST(ClientRetries, RetryAfterIsHonoured) {
 TEST(ClientRetries, ASlowDownSlowsTheSharedThrottle) {
     Harness h;
     h.client.retry.policy.max_attempts = 2;
-    h.transport->respond(503, "<Error><Code>SlowDown</Code></Error>");
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(503, "<Error><Code>SlowDown</Code></Error>");
+    h.transport->answer(200, kEmptyList);
     EXPECT_EQ(h.client.retry.throttle->interval(), std::chrono::milliseconds(0));
     (void)h.client.list_objects_v2("", "/", "");
     // Widened by the SlowDown, then recovering by one step on the success.
@@ -594,8 +568,8 @@ TEST(ClientRetries, AStopRequestEndsTheRetriesWithCancelled) {
     h.client.retry.sleep = [&stop](std::chrono::milliseconds, const std::function<bool()>&) {
         stop = true;  // Ctrl-C arrives during the backoff
     };
-    h.transport->respond(500, "<Error><Code>InternalError</Code></Error>");
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(500, "<Error><Code>InternalError</Code></Error>");
+    h.transport->answer(200, kEmptyList);
     try {
         (void)h.client.list_objects_v2("", "/", "");
         FAIL() << "expected ServiceError";
@@ -603,7 +577,7 @@ TEST(ClientRetries, AStopRequestEndsTheRetriesWithCancelled) {
         EXPECT_EQ(error.kind, ErrorKind::kCancelled);
         EXPECT_FALSE(aws::is_retryable(error.kind));
     }
-    EXPECT_EQ(h.transport->requests.size(), 1u);
+    EXPECT_EQ(h.transport->sent.size(), 1u);
 }
 
 TEST(ClientListObjectsV2, TransportFailureIsTransportError) {
@@ -636,13 +610,13 @@ std::vector<std::string> keys_in(const std::string& body) {
 
 TEST(ClientDeleteObjects, SendsPostWithContentMd5) {
     Harness h;
-    h.transport->respond(200, "<DeleteResult></DeleteResult>");
+    h.transport->answer(200, "<DeleteResult></DeleteResult>");
     const std::vector<std::string> keys{"sites/app/a.html", "sites/app/a&b <c>.html",
                                         "sites/app/caf\xC3\xA9"};
     const auto result = h.client.delete_objects(keys);
     EXPECT_TRUE(result.errors.empty());
-    ASSERT_EQ(h.transport->requests.size(), 1u);
-    const auto& request = h.transport->requests[0];
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    const auto& request = h.transport->sent[0];
     EXPECT_EQ(request.method, "POST");
     EXPECT_EQ(request.path, "/my-bucket/");
     EXPECT_EQ(request.query, "delete=");
@@ -664,7 +638,7 @@ TEST(ClientDeleteObjects, SendsPostWithContentMd5) {
 
 TEST(ClientDeleteObjects, ParsesPerKeyErrors) {
     Harness h;
-    h.transport->respond(
+    h.transport->answer(
         200, R"(<?xml version="1.0" encoding="UTF-8"?>)"
              R"(<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
              "<Error><Key>sites/app/a.html</Key><Code>AccessDenied</Code><Message>Access "
@@ -684,9 +658,9 @@ TEST(ClientDeleteObjects, ParsesPerKeyErrors) {
 
 TEST(ClientDeleteObjects, WholeRequestErrorIsServiceError) {
     Harness h;
-    h.transport->respond(400,
-                         "<Error><Code>InvalidDigest</Code><Message>bad md5</Message>"
-                         "<RequestId>RIDMD5</RequestId></Error>");
+    h.transport->answer(400,
+                        "<Error><Code>InvalidDigest</Code><Message>bad md5</Message>"
+                        "<RequestId>RIDMD5</RequestId></Error>");
     try {
         (void)h.client.delete_objects({"k"});
         FAIL() << "expected ServiceError";
@@ -700,7 +674,7 @@ TEST(ClientDeleteObjects, WholeRequestErrorIsServiceError) {
 
 TEST(ClientDeleteObjects, UnparsableSuccessIsBadResponse) {
     Harness h;
-    h.transport->respond(200, "<html>proxy</html>");
+    h.transport->answer(200, "<html>proxy</html>");
     try {
         (void)h.client.delete_objects({"k"});
         FAIL() << "expected ServiceError";
@@ -731,10 +705,10 @@ TEST(ClientDeleteObject, KeyEncodingTable) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.key);
         Harness h(c.endpoint_url);
-        h.transport->respond(204, "");
+        h.transport->answer(204, "");
         h.client.delete_object(c.key);
-        ASSERT_EQ(h.transport->requests.size(), 1u);
-        const auto& request = h.transport->requests[0];
+        ASSERT_EQ(h.transport->sent.size(), 1u);
+        const auto& request = h.transport->sent[0];
         EXPECT_EQ(request.method, "DELETE");
         EXPECT_EQ(request.path, c.path);
         EXPECT_EQ(request.query, "");
@@ -744,8 +718,8 @@ TEST(ClientDeleteObject, KeyEncodingTable) {
 
 TEST(ClientDeleteObject, ErrorIsServiceError) {
     Harness h;
-    h.transport->respond(403, "<Error><Code>AccessDenied</Code><Message>no</Message></Error>",
-                         {{"x-amz-request-id", "RIDDEL"}});
+    h.transport->answer(403, "<Error><Code>AccessDenied</Code><Message>no</Message></Error>",
+                        {{"x-amz-request-id", "RIDDEL"}});
     try {
         h.client.delete_object("sites/app/a.html");
         FAIL() << "expected ServiceError";
@@ -781,13 +755,13 @@ const char* kHeaderMalformed =
 
 TEST(ClientRegionRedirect, PermanentRedirectOnAwsResignsForTheBucketRegion) {
     Harness h("", "my-bucket", "", "us-east-1");
-    h.transport->respond(301, kPermanentRedirect);
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(301, kPermanentRedirect);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("sites/", "/", "");
 
-    ASSERT_EQ(h.transport->requests.size(), 2u);
-    const auto& first = h.transport->requests[0];
-    const auto& second = h.transport->requests[1];
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    const auto& first = h.transport->sent[0];
+    const auto& second = h.transport->sent[1];
     EXPECT_EQ(first.host, "my-bucket.s3.us-east-1.amazonaws.com");
     EXPECT_EQ(credential_scope(first), "AKIDEXAMPLE/20261120/us-east-1/s3/aws4_request");
     EXPECT_EQ(second.scheme, "https");
@@ -805,11 +779,11 @@ TEST(ClientRegionRedirect, PermanentRedirectOnAwsResignsForTheBucketRegion) {
     EXPECT_NE(h.notices[0].find("us-east-1"), std::string::npos) << h.notices[0];
 
     // Later requests go straight to the bucket's region, without another notice.
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("sites/", "/", "");
-    ASSERT_EQ(h.transport->requests.size(), 3u);
-    EXPECT_EQ(h.transport->requests[2].host, "my-bucket.s3.eu-west-1.amazonaws.com");
-    EXPECT_EQ(credential_scope(h.transport->requests[2]),
+    ASSERT_EQ(h.transport->sent.size(), 3u);
+    EXPECT_EQ(h.transport->sent[2].host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(credential_scope(h.transport->sent[2]),
               "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
     EXPECT_EQ(h.notices.size(), 1u);
     EXPECT_EQ(h.client.counts().list.load(), 2);
@@ -818,32 +792,32 @@ TEST(ClientRegionRedirect, PermanentRedirectOnAwsResignsForTheBucketRegion) {
 TEST(ClientRegionRedirect, PathStyleOnAwsMovesToTheRegionalHost) {
     // A dotted bucket goes path-style (auto), so the host is the bare regional one.
     Harness h("", "www.example.com", "", "us-east-1");
-    h.transport->respond(301, kPermanentRedirect);
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(301, kPermanentRedirect);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "/", "");
-    ASSERT_EQ(h.transport->requests.size(), 2u);
-    EXPECT_EQ(h.transport->requests[0].host, "s3.us-east-1.amazonaws.com");
-    EXPECT_EQ(h.transport->requests[1].host, "s3.eu-west-1.amazonaws.com");
-    EXPECT_EQ(h.transport->requests[1].path, "/www.example.com/");
-    EXPECT_EQ(credential_scope(h.transport->requests[1]),
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    EXPECT_EQ(h.transport->sent[0].host, "s3.us-east-1.amazonaws.com");
+    EXPECT_EQ(h.transport->sent[1].host, "s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(h.transport->sent[1].path, "/www.example.com/");
+    EXPECT_EQ(credential_scope(h.transport->sent[1]),
               "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
     EXPECT_EQ(h.notices.size(), 1u);
 }
 
 TEST(ClientRegionRedirect, CustomEndpointKeepsItsHost) {
     Harness h("http://127.0.0.1:9000", "my-bucket", "", "us-east-1");
-    h.transport->respond(301, kPermanentRedirect);
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(301, kPermanentRedirect);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "/", "");
-    ASSERT_EQ(h.transport->requests.size(), 2u);
-    for (const auto& request : h.transport->requests) {
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    for (const auto& request : h.transport->sent) {
         EXPECT_EQ(request.scheme, "http");
         EXPECT_EQ(request.host, "127.0.0.1:9000");
         EXPECT_EQ(request.path, "/my-bucket/");
     }
-    EXPECT_EQ(credential_scope(h.transport->requests[0]),
+    EXPECT_EQ(credential_scope(h.transport->sent[0]),
               "AKIDEXAMPLE/20261120/us-east-1/s3/aws4_request");
-    EXPECT_EQ(credential_scope(h.transport->requests[1]),
+    EXPECT_EQ(credential_scope(h.transport->sent[1]),
               "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
     EXPECT_EQ(h.client.region(), "eu-west-1");
     EXPECT_EQ(h.notices.size(), 1u);
@@ -851,12 +825,12 @@ TEST(ClientRegionRedirect, CustomEndpointKeepsItsHost) {
 
 TEST(ClientRegionRedirect, AuthorizationHeaderMalformedWithRegion) {
     Harness h("", "my-bucket", "", "us-east-1");
-    h.transport->respond(400, kHeaderMalformed);
-    h.transport->respond(200, kEmptyList);
+    h.transport->answer(400, kHeaderMalformed);
+    h.transport->answer(200, kEmptyList);
     (void)h.client.list_objects_v2("", "/", "");
-    ASSERT_EQ(h.transport->requests.size(), 2u);
-    EXPECT_EQ(h.transport->requests[1].host, "my-bucket.s3.eu-west-1.amazonaws.com");
-    EXPECT_EQ(credential_scope(h.transport->requests[1]),
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    EXPECT_EQ(h.transport->sent[1].host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(credential_scope(h.transport->sent[1]),
               "AKIDEXAMPLE/20261120/eu-west-1/s3/aws4_request");
     EXPECT_EQ(h.notices.size(), 1u);
 }
@@ -875,12 +849,12 @@ TEST(ClientRegionRedirect, BucketRegionHeader) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
         Harness h("", "my-bucket", "", "us-east-1");
-        h.transport->respond(c.status, c.body, {{"x-amz-bucket-region", "ap-southeast-2"}});
-        h.transport->respond(200, kEmptyList);
+        h.transport->answer(c.status, c.body, {{"x-amz-bucket-region", "ap-southeast-2"}});
+        h.transport->answer(200, kEmptyList);
         (void)h.client.list_objects_v2("", "/", "");
-        ASSERT_EQ(h.transport->requests.size(), 2u);
-        EXPECT_EQ(h.transport->requests[1].host, "my-bucket.s3.ap-southeast-2.amazonaws.com");
-        EXPECT_EQ(credential_scope(h.transport->requests[1]),
+        ASSERT_EQ(h.transport->sent.size(), 2u);
+        EXPECT_EQ(h.transport->sent[1].host, "my-bucket.s3.ap-southeast-2.amazonaws.com");
+        EXPECT_EQ(credential_scope(h.transport->sent[1]),
                   "AKIDEXAMPLE/20261120/ap-southeast-2/s3/aws4_request");
         EXPECT_EQ(h.client.region(), "ap-southeast-2");
         EXPECT_EQ(h.notices.size(), 1u);
@@ -889,11 +863,11 @@ TEST(ClientRegionRedirect, BucketRegionHeader) {
 
 TEST(ClientRegionRedirect, SecondRedirectIsNotFollowed) {
     Harness h("", "my-bucket", "", "us-east-1");
-    h.transport->respond(301, kPermanentRedirect);
-    h.transport->respond(301,
-                         "<Error><Code>PermanentRedirect</Code><Message>elsewhere</Message>"
-                         "<Region>us-west-2</Region><RequestId>RID2</RequestId></Error>");
-    h.transport->respond(200, kEmptyList);  // must not be reached
+    h.transport->answer(301, kPermanentRedirect);
+    h.transport->answer(301,
+                        "<Error><Code>PermanentRedirect</Code><Message>elsewhere</Message>"
+                        "<Region>us-west-2</Region><RequestId>RID2</RequestId></Error>");
+    h.transport->answer(200, kEmptyList);  // must not be reached
     try {
         (void)h.client.list_objects_v2("", "/", "");
         FAIL() << "expected ServiceError";
@@ -902,22 +876,22 @@ TEST(ClientRegionRedirect, SecondRedirectIsNotFollowed) {
         EXPECT_EQ(error.code, "PermanentRedirect");
         EXPECT_EQ(error.request_id, "RID2");
     }
-    EXPECT_EQ(h.transport->requests.size(), 2u);
+    EXPECT_EQ(h.transport->sent.size(), 2u);
     EXPECT_EQ(h.notices.size(), 1u);
     EXPECT_EQ(h.client.region(), "eu-west-1");
 
     // Nor later, on another request: one move per client, never ping-pong.
-    h.transport->answers.clear();
-    h.transport->respond(301, "", {{"x-amz-bucket-region", "us-east-1"}});
+    h.transport->clear_answers();
+    h.transport->answer(301, "", {{"x-amz-bucket-region", "us-east-1"}});
     EXPECT_THROW((void)h.client.list_objects_v2("", "/", ""), ServiceError);
-    EXPECT_EQ(h.transport->requests.size(), 3u);
+    EXPECT_EQ(h.transport->sent.size(), 3u);
     EXPECT_EQ(h.client.region(), "eu-west-1");
     EXPECT_EQ(h.notices.size(), 1u);
 }
 
 TEST(ClientRegionRedirect, RegionSameAsSignedIsAnError) {
     Harness h("", "my-bucket", "", "eu-west-1");
-    h.transport->respond(301, kPermanentRedirect);  // names eu-west-1, where we already are
+    h.transport->answer(301, kPermanentRedirect);  // names eu-west-1, where we already are
     try {
         (void)h.client.list_objects_v2("", "/", "");
         FAIL() << "expected ServiceError";
@@ -925,27 +899,27 @@ TEST(ClientRegionRedirect, RegionSameAsSignedIsAnError) {
         EXPECT_EQ(error.http_status, 301);
         EXPECT_EQ(error.code, "PermanentRedirect");
     }
-    EXPECT_EQ(h.transport->requests.size(), 1u);
+    EXPECT_EQ(h.transport->sent.size(), 1u);
     EXPECT_TRUE(h.notices.empty());
 }
 
 TEST(ClientRegionRedirect, ErrorsWithoutRegionAreNotRetried) {
     Harness h("", "my-bucket", "", "us-east-1");
-    h.transport->respond(301, "<Error><Code>PermanentRedirect</Code><Message>x</Message></Error>");
+    h.transport->answer(301, "<Error><Code>PermanentRedirect</Code><Message>x</Message></Error>");
     EXPECT_THROW((void)h.client.list_objects_v2("", "/", ""), ServiceError);
-    EXPECT_EQ(h.transport->requests.size(), 1u);
+    EXPECT_EQ(h.transport->sent.size(), 1u);
     EXPECT_TRUE(h.notices.empty());
     EXPECT_EQ(h.client.region(), "us-east-1");
 }
 
 TEST(ClientRegionRedirect, DeleteObjectsResendsTheSameBody) {
     Harness h("", "my-bucket", "", "us-east-1");
-    h.transport->respond(301, kPermanentRedirect);
-    h.transport->respond(200, "<DeleteResult></DeleteResult>");
+    h.transport->answer(301, kPermanentRedirect);
+    h.transport->answer(200, "<DeleteResult></DeleteResult>");
     (void)h.client.delete_objects({"sites/app/a.html", "sites/app/b.html"});
-    ASSERT_EQ(h.transport->requests.size(), 2u);
-    const auto& first = h.transport->requests[0];
-    const auto& second = h.transport->requests[1];
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    const auto& first = h.transport->sent[0];
+    const auto& second = h.transport->sent[1];
     EXPECT_EQ(second.method, "POST");
     EXPECT_EQ(second.query, "delete=");
     EXPECT_EQ(second.body, first.body);
@@ -957,13 +931,13 @@ TEST(ClientRegionRedirect, DeleteObjectsResendsTheSameBody) {
 
 TEST(ClientRegionRedirect, DeleteObjectFollowsToo) {
     Harness h("", "my-bucket", "", "us-east-1");
-    h.transport->respond(400, kHeaderMalformed);
-    h.transport->respond(204, "");
+    h.transport->answer(400, kHeaderMalformed);
+    h.transport->answer(204, "");
     h.client.delete_object("sites/app/a b.html");
-    ASSERT_EQ(h.transport->requests.size(), 2u);
-    EXPECT_EQ(h.transport->requests[1].method, "DELETE");
-    EXPECT_EQ(h.transport->requests[1].host, "my-bucket.s3.eu-west-1.amazonaws.com");
-    EXPECT_EQ(h.transport->requests[1].path, "/sites/app/a%20b.html");
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    EXPECT_EQ(h.transport->sent[1].method, "DELETE");
+    EXPECT_EQ(h.transport->sent[1].host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(h.transport->sent[1].path, "/sites/app/a%20b.html");
 }
 
 // ------------------------------------------------------------- credentials
@@ -977,7 +951,7 @@ public:
 };
 
 TEST(ClientCredentials, RenewalFailureIsAuthError) {
-    auto transport = std::make_shared<FakeTransport>();
+    auto transport = std::make_shared<nettest::FakeTransport>();
     s3::Client client(
         s3::ClientConfig{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
                          s3::AddressingStyle::kAuto, std::make_shared<FailingProvider>()},
@@ -990,7 +964,7 @@ TEST(ClientCredentials, RenewalFailureIsAuthError) {
         EXPECT_FALSE(aws::is_retryable(error.kind));
         EXPECT_NE(error.message.find("ExpiredToken"), std::string::npos) << error.message;
     }
-    EXPECT_TRUE(transport->requests.empty());
+    EXPECT_TRUE(transport->sent.empty());
 }
 
 TEST(ClientCredentials, AskedForEveryRequest) {
@@ -1004,32 +978,32 @@ TEST(ClientCredentials, AskedForEveryRequest) {
         std::string source() const override { return "rotating"; }
     };
     auto provider = std::make_shared<Rotating>();
-    auto transport = std::make_shared<FakeTransport>();
+    auto transport = std::make_shared<nettest::FakeTransport>();
     s3::Client client(s3::ClientConfig{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
                                        s3::AddressingStyle::kAuto, provider},
                       transport, fixed_now);
-    transport->respond(200, kEmptyList);
-    transport->respond(200, kEmptyList);
+    transport->answer(200, kEmptyList);
+    transport->answer(200, kEmptyList);
     (void)client.list_objects_v2("", "/", "");
     (void)client.list_objects_v2("", "/", "");
-    ASSERT_EQ(transport->requests.size(), 2u);
-    EXPECT_EQ(credential_scope(transport->requests[0]).rfind("AKIDROTATING1/", 0), 0u);
-    EXPECT_EQ(credential_scope(transport->requests[1]).rfind("AKIDROTATING2/", 0), 0u);
+    ASSERT_EQ(transport->sent.size(), 2u);
+    EXPECT_EQ(credential_scope(transport->sent[0]).rfind("AKIDROTATING1/", 0), 0u);
+    EXPECT_EQ(credential_scope(transport->sent[1]).rfind("AKIDROTATING2/", 0), 0u);
 }
 
 TEST(ClientResolveEndpoint, AddressingStyleIsHonoured) {
     Harness path("", "my-bucket", "", "eu-west-1", s3::AddressingStyle::kPath);
-    path.transport->respond(200, kEmptyList);
+    path.transport->answer(200, kEmptyList);
     (void)path.client.list_objects_v2("", "", "");
-    EXPECT_EQ(path.transport->requests.at(0).host, "s3.eu-west-1.amazonaws.com");
-    EXPECT_EQ(path.transport->requests.at(0).path, "/my-bucket/");
+    EXPECT_EQ(path.transport->sent.at(0).host, "s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(path.transport->sent.at(0).path, "/my-bucket/");
 
     Harness virt("http://minio.local:9000", "my-bucket", "", "eu-west-1",
                  s3::AddressingStyle::kVirtual);
-    virt.transport->respond(200, kEmptyList);
+    virt.transport->answer(200, kEmptyList);
     (void)virt.client.list_objects_v2("", "", "");
-    EXPECT_EQ(virt.transport->requests.at(0).host, "my-bucket.minio.local:9000");
-    EXPECT_EQ(virt.transport->requests.at(0).path, "/");
+    EXPECT_EQ(virt.transport->sent.at(0).host, "my-bucket.minio.local:9000");
+    EXPECT_EQ(virt.transport->sent.at(0).path, "/");
 }
 
 }  // namespace

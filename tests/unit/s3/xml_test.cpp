@@ -39,7 +39,7 @@ TEST(XmlListObjectsV2, PlainPageWithObjectsAndFields) {
         contents("sites/app/index.html", "1234") + contents("sites/app/a+b%20c.txt", "0")));
     ASSERT_EQ(page.objects.size(), 2u);
     EXPECT_EQ(page.objects[0].key, "sites/app/index.html");
-    EXPECT_EQ(page.objects[0].last_modified, "2026-11-20T14:03:00.000Z");
+    EXPECT_EQ(page.objects[0].last_modified, aws::parse_timestamp("2026-11-20T14:03:00.000Z"));
     EXPECT_EQ(page.objects[0].size, 1234u);
     EXPECT_EQ(page.objects[0].etag, "\"d41d8cd98f00b204e9800998ecf8427e\"");
     // Without EncodingType=url nothing is decoded: '+' and '%20' are literal.
@@ -185,7 +185,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadListCase{"negative_size",
                     list_result("<IsTruncated>false</IsTruncated>" + contents("k", "-1"))},
         BadListCase{"missing_size", list_result("<IsTruncated>false</IsTruncated>"
-                                                "<Contents><Key>k</Key></Contents>")}),
+                                                "<Contents><Key>k</Key><LastModified>"
+                                                "2026-11-20T14:03:00Z</LastModified></Contents>")},
+        BadListCase{"unreadable_last_modified",
+                    list_result("<IsTruncated>false</IsTruncated><Contents><Key>k</Key>"
+                                "<LastModified>yesterday</LastModified><Size>1</Size>"
+                                "</Contents>")}),
     [](const ::testing::TestParamInfo<BadListCase>& case_info) {
         return std::string(case_info.param.name);
     });

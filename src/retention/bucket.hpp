@@ -1,0 +1,91 @@
+// What planning and deleting need of a bucket, and nothing more: list under a
+// prefix, delete a batch. Retention is written against this, so its unit tests
+// run on a bucket in memory; retention/s3_bucket carries it to S3.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/timestamp.hpp"
+
+namespace retention {
+
+// One object as a listing returned it; in a version listing, one version or
+// delete marker.
+struct ListedObject {
+    std::string key;
+    std::uint64_t size = 0;
+    aws::TimePoint last_modified{};  // listings of current objects only
+    std::string version_id;          // version listings only
+    bool is_latest = false;
+    bool is_delete_marker = false;
+};
+
+// A bucket's versioning, as its store reports it; kUnknown when it may not
+// be read (and no version is to be purged).
+enum class Versioning { kDisabled, kEnabled, kSuspended, kUnknown };
+// "Disabled", "Enabled", "Suspended", "Unknown": the words of S3's API.
+const char* to_string(Versioning versioning);
+
+struct ListedPage {
+    std::vector<ListedObject> objects;  // each key starts with the listing's prefix
+    std::vector<std::string> folders;   // by_folder: the sub-folders, each ending in '/'
+};
+
+struct Listing {
+    std::string prefix;
+    bool versions = false;   // every version and delete marker, not the current objects
+    bool by_folder = false;  // '/' delimits: keys below a sub-folder come back as the folder
+    // The first page asks for at most this many entries (0: as many as a page
+    // holds); later pages are full. A check for "anything here?" needs one.
+    int first_page = 0;
+};
+
+// An object to delete: views into the plan, alive during the call.
+struct ObjectRef {
+    std::string_view key;
+    std::string_view version_id;  // empty: the current object
+};
+
+// An object of a batch the bucket did not delete, with its last error.
+struct NotDeleted {
+    std::size_t index = 0;  // its place in the batch
+    std::string code;
+    std::string message;
+};
+
+struct BatchAnswer {
+    std::vector<NotDeleted> not_deleted;  // every other object of the batch is gone
+    bool stopped = false;                 // a stop came between attempts
+};
+
+class Bucket {
+public:
+    Bucket() = default;
+    Bucket(const Bucket&) = delete;
+    Bucket& operator=(const Bucket&) = delete;
+    Bucket(Bucket&&) = delete;
+    Bucket& operator=(Bucket&&) = delete;
+    virtual ~Bucket() = default;
+
+    // Pages of the listing, in key order, until the listing ends or on_page
+    // returns false. Failures are thrown as aws::ServiceError.
+    virtual void list(const Listing& listing, const std::function<bool(ListedPage&)>& on_page) = 0;
+    virtual Versioning versioning() = 0;
+
+    // How many objects one batch may carry, and whether a key can travel in
+    // one at all (a key that cannot is deleted alone with delete_one).
+    virtual std::size_t batch_limit() const = 0;
+    virtual bool batchable(std::string_view key) const = 0;
+    // Deletes a batch; transient per-key refusals have been retried by then.
+    // Throws aws::ServiceError when the batch failed as a whole (nothing
+    // deleted; kind kCancelled when a stop came first).
+    virtual BatchAnswer delete_batch(const std::vector<ObjectRef>& objects) = 0;
+    virtual void delete_one(const ObjectRef& object) = 0;
+};
+
+}  // namespace retention

@@ -1,0 +1,102 @@
+#include "retention/s3_bucket.hpp"
+
+#include <utility>
+
+namespace retention {
+
+namespace {
+
+const char* delimiter_of(const Listing& listing) { return listing.by_folder ? "/" : ""; }
+
+int page_size(const Listing& listing, bool first) {
+    return first && listing.first_page > 0 ? listing.first_page : s3::kListPageMaxKeys;
+}
+
+}  // namespace
+
+void S3Bucket::list(const Listing& listing, const std::function<bool(ListedPage&)>& on_page) {
+    if (listing.versions) {
+        list_versions(listing, on_page);
+    } else {
+        list_current(listing, on_page);
+    }
+}
+
+void S3Bucket::list_current(const Listing& listing,
+                            const std::function<bool(ListedPage&)>& on_page) {
+    std::string token;
+    for (bool first = true;; first = false) {
+        auto page = client_.list_objects_v2(listing.prefix, delimiter_of(listing), token,
+                                            page_size(listing, first));
+        ListedPage out;
+        out.objects.reserve(page.objects.size());
+        for (auto& entry : page.objects) {
+            ListedObject object;
+            object.key = std::move(entry.key);
+            object.size = entry.size;
+            object.last_modified = entry.last_modified;
+            object.is_latest = true;
+            out.objects.push_back(std::move(object));
+        }
+        out.folders = std::move(page.common_prefixes);
+        if (!on_page(out)) return;
+        if (!page.is_truncated || page.next_continuation_token.empty()) return;
+        token = std::move(page.next_continuation_token);
+    }
+}
+
+void S3Bucket::list_versions(const Listing& listing,
+                             const std::function<bool(ListedPage&)>& on_page) {
+    std::string key_marker;
+    std::string version_marker;
+    for (bool first = true;; first = false) {
+        auto page = client_.list_object_versions(listing.prefix, delimiter_of(listing), key_marker,
+                                                 version_marker, page_size(listing, first));
+        ListedPage out;
+        out.objects.reserve(page.entries.size());
+        for (auto& entry : page.entries) {
+            ListedObject object;
+            object.key = std::move(entry.key);
+            object.size = entry.size;
+            object.version_id = std::move(entry.version_id);
+            object.is_latest = entry.is_latest;
+            object.is_delete_marker = entry.is_delete_marker;
+            out.objects.push_back(std::move(object));
+        }
+        out.folders = std::move(page.common_prefixes);
+        if (!on_page(out)) return;
+        if (!page.is_truncated) return;
+        key_marker = std::move(page.next_key_marker);
+        version_marker = std::move(page.next_version_id_marker);
+    }
+}
+
+Versioning S3Bucket::versioning() {
+    const std::string status = client_.get_bucket_versioning();
+    if (status == s3::kVersioningEnabled) return Versioning::kEnabled;
+    if (status == s3::kVersioningSuspended) return Versioning::kSuspended;
+    return Versioning::kDisabled;
+}
+
+BatchAnswer S3Bucket::delete_batch(const std::vector<ObjectRef>& objects) {
+    std::vector<s3::ObjectIdentifier> ids;
+    ids.reserve(objects.size());
+    for (const auto& object : objects) {
+        ids.push_back({std::string(object.key), std::string(object.version_id)});
+    }
+    auto outcome = client_.delete_batch(ids);
+    BatchAnswer answer;
+    answer.stopped = outcome.stopped;
+    answer.not_deleted.reserve(outcome.failed.size());
+    for (auto& failure : outcome.failed) {
+        answer.not_deleted.push_back(
+            {failure.index, std::move(failure.code), std::move(failure.message)});
+    }
+    return answer;
+}
+
+void S3Bucket::delete_one(const ObjectRef& object) {
+    client_.delete_object(std::string(object.key), std::string(object.version_id));
+}
+
+}  // namespace retention
