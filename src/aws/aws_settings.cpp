@@ -56,16 +56,17 @@ AwsSettings resolve_profile(const SettingsRequest& request, const EnvLookup& env
 }
 
 void resolve_credentials(AwsSettings& settings, const EnvLookup& env,
-                         const net::TransportFactory& transports) {
-    settings.credentials =
-        resolve_credentials({settings.profile, settings.profile_explicit, settings.region},
-                            settings.files, env, transports);
+                         const net::TransportFactory& transports, const RetryControl& sts_retry) {
+    settings.credentials = resolve_credentials(
+        {settings.profile, settings.profile_explicit, settings.region, sts_retry}, settings.files,
+        env, transports);
 }
 
 AwsSettings resolve_settings(const SettingsRequest& request, const EnvLookup& env,
-                             const net::TransportFactory& transports) {
+                             const net::TransportFactory& transports,
+                             const RetryControl& sts_retry) {
     AwsSettings settings = resolve_profile(request, env);
-    resolve_credentials(settings, env, transports);
+    resolve_credentials(settings, env, transports, sts_retry);
     return settings;
 }
 
@@ -81,9 +82,14 @@ std::optional<std::string> env_endpoint_url(const std::string& service_id, const
 
 std::optional<std::string> endpoint_url(const std::string& service_id, const AwsSettings& settings,
                                         const EnvLookup& env) {
+    return endpoint_url(service_id, settings.files, settings.profile, env);
+}
+
+std::optional<std::string> endpoint_url(const std::string& service_id, const AwsConfigFiles& files,
+                                        const std::string& profile, const EnvLookup& env) {
     if (auto url = env_endpoint_url(service_id, env)) return url;
-    if (auto url = settings.files.get(settings.profile, service_id + ".endpoint_url")) return url;
-    return settings.files.get(settings.profile, "endpoint_url");
+    if (auto url = files.get(profile, service_id + ".endpoint_url")) return url;
+    return files.get(profile, "endpoint_url");
 }
 
 }  // namespace aws

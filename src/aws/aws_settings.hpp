@@ -12,6 +12,7 @@
 #include "aws/aws_config.hpp"
 #include "aws/credential_chain.hpp"
 #include "aws/credentials_provider.hpp"
+#include "aws/retry_loop.hpp"
 #include "net/transport_options.hpp"
 
 namespace aws {
@@ -39,13 +40,16 @@ std::string region_name_problem(const std::string& region);
 AwsSettings resolve_profile(const SettingsRequest& request, const EnvLookup& env);
 
 // The credential chain for the profile and region (may ask STS or a metadata
-// service). Throws ConfigError (exit 2), NoCredentialsError or CredentialsError (exit 1).
+// service; STS calls are retried as `sts_retry` says). Throws ConfigError
+// (exit 2), NoCredentialsError or CredentialsError (exit 1).
 void resolve_credentials(AwsSettings& settings, const EnvLookup& env,
-                         const net::TransportFactory& transports);
+                         const net::TransportFactory& transports,
+                         const RetryControl& sts_retry = RetryControl());
 
 // resolve_profile, then resolve_credentials.
 AwsSettings resolve_settings(const SettingsRequest& request, const EnvLookup& env,
-                             const net::TransportFactory& transports);
+                             const net::TransportFactory& transports,
+                             const RetryControl& sts_retry = RetryControl());
 
 // A service's endpoint override. service_id as AWS spells it in lower case
 // ("s3", "sts", "cloudfront"): AWS_ENDPOINT_URL_<SERVICE> (upper-cased, ' ' and
@@ -57,5 +61,9 @@ std::optional<std::string> env_endpoint_url(const std::string& service_id, const
 // own AWS endpoint.
 std::optional<std::string> endpoint_url(const std::string& service_id, const AwsSettings& settings,
                                         const EnvLookup& env);
+// The same for `profile` of `files`: for the credential chain, which has no
+// AwsSettings yet.
+std::optional<std::string> endpoint_url(const std::string& service_id, const AwsConfigFiles& files,
+                                        const std::string& profile, const EnvLookup& env);
 
 }  // namespace aws

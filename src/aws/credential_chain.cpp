@@ -92,9 +92,11 @@ std::shared_ptr<CredentialsProvider> checked(std::shared_ptr<CredentialsProvider
     return provider;
 }
 
-// The environment only: a profile's endpoint_url is not read for STS.
+// As the AWS SDKs find it: the environment, then the resolved profile's
+// `sts =` block and endpoint_url (the profile asked for, not a source_profile).
 StsEndpoint Chain::sts() const {
-    return sts_endpoint(env_endpoint_url(kStsServiceId, env_).value_or(""), input_.region);
+    return sts_endpoint(endpoint_url(kStsServiceId, files_, input_.profile, env_).value_or(""),
+                        input_.region);
 }
 
 std::shared_ptr<CredentialsProvider> Chain::from_environment_keys() const {
@@ -116,10 +118,10 @@ std::shared_ptr<CredentialsProvider> Chain::web_identity(const std::string& toke
                                                          const std::string& source) const {
     auto transport = transports_({.total_timeout_ms = kStsTimeoutMs});
     auto endpoint = sts();
-    auto fetch = [transport, endpoint, token_file, params] {
+    auto fetch = [transport, retry = input_.retry, endpoint, token_file, params] {
         // Re-read every time: the token file is rotated by the platform (EKS).
         std::string token = read_token_file(token_file, "web identity token file");
-        return assume_role_with_web_identity(*transport, endpoint, token, params);
+        return assume_role_with_web_identity(*transport, retry, endpoint, token, params);
     };
     return std::make_shared<RefreshingProvider>(fetch, source);
 }
@@ -157,9 +159,9 @@ std::shared_ptr<CredentialsProvider> Chain::assume_role(
     auto transport = transports_({.total_timeout_ms = kStsTimeoutMs});
     auto endpoint = sts();
     auto params = role_params(profile);
-    auto fetch = [transport, endpoint, params, source] {
-        return aws::assume_role(*transport, endpoint, source->current(), params,
-                                system_wall_clock()());
+    auto fetch = [transport, retry = input_.retry, endpoint, params, source] {
+        return aws::assume_role(*transport, retry, endpoint, source->current(), params,
+                                system_wall_clock());
     };
     return std::make_shared<RefreshingProvider>(
         fetch, "role " + params.role_arn + " (profile " + profile + ")");

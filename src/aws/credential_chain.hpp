@@ -13,6 +13,7 @@
 
 #include "aws/aws_config.hpp"
 #include "aws/credentials_provider.hpp"
+#include "aws/retry_loop.hpp"
 #include "net/transport_options.hpp"
 
 namespace aws {
@@ -26,6 +27,9 @@ struct ChainInput {
     std::string profile;            // resolved profile name
     bool profile_explicit = false;  // --profile: that profile only
     std::string region;             // for STS
+    // How STS calls are retried, then and at every renewal: copied into each
+    // provider that calls STS, so it outlives the caller's.
+    RetryControl retry;
 };
 
 // Returns a provider whose credentials have been fetched once already, so a

@@ -2,7 +2,10 @@
 
 #include <pugixml.hpp>
 
-#include "aws/error_response.hpp"
+#include <array>
+#include <functional>
+
+#include "aws/send_attempt.hpp"
 #include "aws/timestamp.hpp"
 #include "aws/url_encoding.hpp"
 
@@ -30,8 +33,9 @@ std::vector<std::pair<std::string, std::string>> fields_for(const std::string& a
     return fields;
 }
 
-net::HttpRequest base_request(const StsEndpoint& endpoint, std::string body) {
+net::HttpRequest base_request(const StsEndpoint& endpoint, std::string body, int attempt) {
     net::HttpRequest request;
+    request.attempt = attempt;
     request.method = "POST";
     request.scheme = endpoint.url.scheme;
     request.host = endpoint.url.host;
@@ -41,27 +45,47 @@ net::HttpRequest base_request(const StsEndpoint& endpoint, std::string body) {
     return request;
 }
 
-TimedCredentials send(net::HttpTransport& transport, const net::HttpRequest& request,
+// STS's own codes; the rest (AccessDenied, Throttling, ...) are in the core table.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
+constexpr std::array kStsCodes{
+    // The identity provider could not be reached: transient, and retried by
+    // the AWS SDKs although STS answers it with HTTP 400.
+    CodeClass{"IDPCommunicationError", ErrorKind::kServer},
+    CodeClass{"ExpiredTokenException", ErrorKind::kAuth},
+    CodeClass{"InvalidIdentityToken", ErrorKind::kAuth},
+    CodeClass{"IDPRejectedClaim", ErrorKind::kAuth},
+};
+
+// The last failure of a call, in the words STS callers have always seen.
+std::string describe(const ServiceError& error, const std::string& action,
+                     const std::string& role_arn) {
+    const std::string call = "STS " + action + " for " + role_arn;
+    // No answer at all: what the transport (or the stop) said is the whole story.
+    if (error.http_status == 0) return call + ": " + error.message;
+    const std::string status = "HTTP " + std::to_string(error.http_status);
+    return call + " failed: " +
+           (error.code.empty() ? status : error.code + ": " + error.message + " (" + status + ")");
+}
+
+// prepare(n) builds (and signs) attempt n's request.
+TimedCredentials call(net::HttpTransport& transport, const RetryControl& retry,
+                      const std::function<net::HttpRequest(int)>& prepare,
                       const std::string& action, const std::string& role_arn) {
-    net::HttpResponse response;
+    const std::string label = "POST sts " + action;
     try {
-        response = transport.send(request);
-    } catch (const net::TransportFailure& failure) {
-        throw CredentialsError{"STS " + action + " for " + role_arn + ": " + failure.message};
+        return with_retries<TimedCredentials>(
+            retry,
+            [&](int n) {
+                const auto response =
+                    send_attempt(transport, prepare(n), kStsServiceId, kStsCodes, label);
+                // A 200 without credentials is not retried: STS does not
+                // answer that way by accident.
+                return parse_sts_credentials(response.body, action);
+            },
+            {kStsServiceId, label});
+    } catch (const ServiceError& error) {
+        throw CredentialsError{describe(error, action, role_arn)};
     }
-    if (response.status != 200) {
-        std::string code;
-        std::string message;
-        if (auto error = parse_error_response(response.body)) {
-            code = error->code;
-            message = error->message;
-        }
-        throw CredentialsError{"STS " + action + " for " + role_arn + " failed: " +
-                               (code.empty() ? "HTTP " + std::to_string(response.status)
-                                             : code + ": " + message + " (HTTP " +
-                                                   std::to_string(response.status) + ")")};
-    }
-    return parse_sts_credentials(response.body, action);
 }
 
 }  // namespace
@@ -99,23 +123,29 @@ TimedCredentials parse_sts_credentials(const std::string& xml, const std::string
     return out;
 }
 
-TimedCredentials assume_role(net::HttpTransport& transport, const StsEndpoint& endpoint,
-                             const sigv4::Credentials& source, const AssumeRoleParams& params,
-                             TimePoint now) {
-    auto request = base_request(endpoint, form_encode(fields_for("AssumeRole", params)));
-    sigv4::sign_request(request, source, endpoint.region, kStsServiceId,
-                        amz_date(std::chrono::system_clock::time_point(now)), false);
-    return send(transport, request, "AssumeRole", params.role_arn);
+TimedCredentials assume_role(net::HttpTransport& transport, const RetryControl& retry,
+                             const StsEndpoint& endpoint, const sigv4::Credentials& source,
+                             const AssumeRoleParams& params, const WallClock& clock) {
+    const std::string body = form_encode(fields_for("AssumeRole", params));
+    auto prepare = [&](int n) {
+        auto request = base_request(endpoint, body, n);
+        sigv4::sign_request(request, source, endpoint.region, kStsServiceId,
+                            amz_date(std::chrono::system_clock::time_point(clock())), false);
+        return request;
+    };
+    return call(transport, retry, prepare, "AssumeRole", params.role_arn);
 }
 
 TimedCredentials assume_role_with_web_identity(net::HttpTransport& transport,
+                                               const RetryControl& retry,
                                                const StsEndpoint& endpoint,
                                                const std::string& token,
                                                const AssumeRoleParams& params) {
     auto fields = fields_for("AssumeRoleWithWebIdentity", params);
     fields.emplace_back("WebIdentityToken", token);
-    auto request = base_request(endpoint, form_encode(fields));
-    return send(transport, request, "AssumeRoleWithWebIdentity", params.role_arn);
+    const std::string body = form_encode(fields);
+    auto prepare = [&](int n) { return base_request(endpoint, body, n); };
+    return call(transport, retry, prepare, "AssumeRoleWithWebIdentity", params.role_arn);
 }
 
 }  // namespace aws

@@ -10,10 +10,11 @@
 
 namespace cli {
 
-std::string audit_line(const std::string& time, const std::string& bucket,
-                       const retention::KeyOutcome& outcome) {
+std::string audit_line(const std::string& time, const std::string& target,
+                       const std::string& bucket, const retention::KeyOutcome& outcome) {
     nlohmann::ordered_json line{
         {"time", time},
+        {"target", target},
         {"bucket", bucket},
         {"key", std::string(outcome.key)},
         {"version_id", outcome.version_id.empty() ? nlohmann::ordered_json(nullptr)
@@ -36,10 +37,11 @@ AuditLog::~AuditLog() {
     if (file_ != nullptr) std::fclose(file_);
 }
 
-void AuditLog::record(const std::string& bucket, const retention::KeyOutcome& outcome) {
+void AuditLog::record(const std::string& target, const std::string& bucket,
+                      const retention::KeyOutcome& outcome) {
     const auto now =
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    const std::string line = audit_line(aws::format_timestamp(now), bucket, outcome) + "\n";
+    const std::string line = audit_line(aws::format_timestamp(now), target, bucket, outcome) + "\n";
     if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) note_failure();
 }
 

@@ -22,7 +22,10 @@ public:
     AuditLog(const AuditLog&) = delete;
     AuditLog& operator=(const AuditLog&) = delete;
 
-    void record(const std::string& bucket, const retention::KeyOutcome& outcome);
+    // target: the root the key was planned under (s3://BUCKET/ROOT/), so a
+    // run over many targets can be told apart line by line.
+    void record(const std::string& target, const std::string& bucket,
+                const retention::KeyOutcome& outcome);
     // Makes what was recorded durable; false when writing failed.
     bool flush();
     // Set once a line could not be written: the executor stops on it. Read
@@ -41,7 +44,7 @@ private:
 };
 
 // The JSON line (without newline) for one outcome at `time` (RFC 3339).
-std::string audit_line(const std::string& time, const std::string& bucket,
-                       const retention::KeyOutcome& outcome);
+std::string audit_line(const std::string& time, const std::string& target,
+                       const std::string& bucket, const retention::KeyOutcome& outcome);
 
 }  // namespace cli

@@ -23,6 +23,29 @@ std::string confirmation_question(const retention::Plan& plan) {
     return what + " from s3://" + printable(plan.bucket) + "/" + printable(plan.root) + "? [y/N] ";
 }
 
+std::string confirmation_question(const std::vector<const retention::Plan*>& plans) {
+    std::string text = "To delete:\n";
+    retention::PlanSummary total;
+    for (const auto* plan : plans) {
+        const auto& s = plan->summary;
+        text += "  s3://" + printable(plan->bucket) + "/" + printable(plan->root) + ": " +
+                counted(s.remove, "deployment", "deployments") + " (" +
+                counted(s.objects_to_delete, "object", "objects") + ", " +
+                human_bytes(s.bytes_to_delete) + ")" +
+                (plan->purge_versions
+                     ? ", purging " + counted(s.versions_to_delete, "version", "versions")
+                     : std::string()) +
+                "\n";
+        total.remove += s.remove;
+        total.objects_to_delete += s.objects_to_delete;
+        total.bytes_to_delete += s.bytes_to_delete;
+    }
+    return text + "Delete " + counted(total.remove, "deployment", "deployments") + " (" +
+           counted(total.objects_to_delete, "object", "objects") + ", " +
+           human_bytes(total.bytes_to_delete) + ") from " +
+           counted(plans.size(), "target", "targets") + "? [y/N] ";
+}
+
 bool is_yes(const std::string& answer) {
     const char* blanks = " \t\r\n";
     auto begin = answer.find_first_not_of(blanks);

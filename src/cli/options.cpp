@@ -11,6 +11,8 @@
 #include "aws/aws_settings.hpp"
 #include "aws/retry_policy.hpp"
 #include "cli/age.hpp"
+#include "cli/suggest.hpp"
+#include "retention/root_pattern.hpp"
 #include "s3/endpoint.hpp"
 #include "s3/settings.hpp"
 
@@ -44,47 +46,66 @@ void setup(CLI::App& app, RawOptions& raw) {
     app.description(kDescription);
     app.footer(kExamples);
     app.set_version_flag("--version", std::string("s3-cleanup ") + S3_CLEANUP_VERSION);
-    app.add_option("url", raw.url, "s3://BUCKET[/ROOT/]: the folder that holds the deployments")
-        ->required();
+    app.add_option("url", raw.url,
+                   "s3://BUCKET[/ROOT/]: the folder that holds the deployments; a '*' segment "
+                   "(s3://web/apps/*/) names one root per folder")
+        ->type_name("S3_URL");
     // Numbers, ages and times are taken as text and checked by validate(), so
     // every bad value gets the same kind of message.
-    app.add_option("-k,--keep", raw.keep, "keep the N newest deployments (N >= 1)")->required();
+    app.add_option("-k,--keep", raw.keep, "keep the N newest deployments (N >= 1)")->type_name("N");
+    app.add_option("--config", raw.config,
+                   "the targets and their policies from this YAML file, instead of a URL and "
+                   "policy flags")
+        ->type_name("FILE");
     app.add_option("--older-than", raw.older_than,
                    "past the N newest, delete only those last written more than AGE ago "
-                   "(45m, 36h, 30d, 2w)");
+                   "(45m, 36h, 30d, 2w)")
+        ->type_name("AGE");
     app.add_option("--before", raw.before,
                    "past the N newest, delete only those last written before TIME "
-                   "(RFC 3339, 2026-01-31T00:00:00Z)");
+                   "(RFC 3339, 2026-01-31T00:00:00Z)")
+        ->type_name("TIME");
     // One glob per --protect, so a glob never swallows the URL that follows it.
     app.add_option("--protect", raw.protect,
                    "never delete deployments whose name matches this shell glob (repeatable)")
+        ->type_name("GLOB")
         ->allow_extra_args(false);
     app.add_option("--protect-cloudfront", raw.protect_cloudfront,
                    "never delete the deployment that an origin path of this CloudFront "
                    "distribution serves (repeatable)")
+        ->type_name("ID")
         ->allow_extra_args(false);
     app.add_option("--protect-referenced-by", raw.protect_referenced_by,
                    "never delete the deployments that the object KEY of the bucket references, "
                    "such as index.html or current.txt (repeatable)")
+        ->type_name("KEY")
         ->allow_extra_args(false);
-    app.add_option("--sort-by", raw.sort_by, "what newest means: newest | oldest | name")
-        ->capture_default_str();
+    app.add_option("--sort-by", raw.sort_by,
+                   "what newest means: newest | oldest | name (default newest)")
+        ->type_name("ORDER");
     app.add_flag("--dry-run", raw.dry_run, "print the plan, delete nothing");
     app.add_flag("-y,--yes", raw.yes, "delete without asking");
-    app.add_option("--output", raw.output, "text | json")->capture_default_str();
-    app.add_option("--endpoint-url", raw.endpoint_url, "S3 endpoint (MinIO, Ceph, ...)");
-    app.add_option("--region", raw.region, "AWS region of the bucket");
-    app.add_option("--profile", raw.profile, "profile from ~/.aws/config and ~/.aws/credentials");
+    app.add_option("--output", raw.output, "text | json (default text)")->type_name("FORMAT");
+    app.add_option("--endpoint-url", raw.endpoint_url, "S3 endpoint (MinIO, Ceph, ...)")
+        ->type_name("URL");
+    app.add_option("--region", raw.region, "AWS region of the bucket")->type_name("REGION");
+    app.add_option("--profile", raw.profile, "profile from ~/.aws/config and ~/.aws/credentials")
+        ->type_name("NAME");
     app.add_option("--addressing-style", raw.addressing_style,
-                   "auto | path | virtual (auto: virtual-hosted on AWS, path elsewhere)");
+                   "auto | path | virtual (auto: virtual-hosted on AWS, path elsewhere)")
+        ->type_name("STYLE");
     app.add_option("--max-attempts", raw.max_attempts,
-                   "tries per request, the first included (default 8; also AWS_MAX_ATTEMPTS)");
+                   "tries per request, the first included (default 8; also AWS_MAX_ATTEMPTS)")
+        ->type_name("N");
     app.add_option("--timeout", raw.timeout,
-                   "seconds a connection may take to open or a transfer may stall (default 30)");
+                   "seconds a connection may take to open or a transfer may stall (default 30)")
+        ->type_name("SECONDS");
     app.add_option("--concurrency", raw.concurrency,
-                   "requests in flight at once (default 16; also S3_CLEANUP_CONCURRENCY)");
+                   "requests in flight at once (default 16; also S3_CLEANUP_CONCURRENCY)")
+        ->type_name("N");
     app.add_option("--log-file", raw.log_file,
-                   "append one JSON line per key the run tries to delete (audit log)");
+                   "append one JSON line per key the run tries to delete (audit log)")
+        ->type_name("PATH");
     app.add_flag("--no-progress", raw.no_progress, "no progress display on stderr");
     app.add_flag("-q,--quiet", raw.quiet, "print only errors (and the JSON document)");
     app.add_flag("--purge-versions", raw.purge_versions,
@@ -162,36 +183,16 @@ std::string quoted_list(const std::vector<std::string>& values) {
     return out;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 UsageError unknown_option(const std::string& name, const std::vector<OptionSpec>& specs) {
     std::string best;
-    std::size_t best_distance = 0;
     if (name.rfind("--", 0) == 0 && name.size() > 2) {
+        std::vector<std::string> long_names;
         for (const auto& spec : specs) {
             for (const auto& spelling : spec.spellings) {
-                if (spelling.rfind("--", 0) != 0) continue;
-                const auto distance = edit_distance(name, spelling);
-                if (distance > 2 && spelling.rfind(name, 0) != 0) continue;
-                if (best.empty() || distance < best_distance) {
-                    best = spelling;
-                    best_distance = distance;
-                }
+                if (spelling.rfind("--", 0) == 0) long_names.push_back(spelling);
             }
         }
+        best = nearest(name, long_names);
     }
     std::string message = "unknown option '" + name + "'";
     if (!best.empty()) message += "; did you mean '" + best + "'?";
@@ -365,17 +366,24 @@ std::optional<aws::TimePoint> Options::cutoff(aws::TimePoint now) const {
 // like one of our flags is refused.
 std::optional<UsageError> swallowed_flag(const RawOptions& raw) {
     const std::vector<std::pair<const char*, const std::optional<std::string>*>> optional_values{
-        {"--older-than", &raw.older_than},     {"--before", &raw.before},
-        {"--endpoint-url", &raw.endpoint_url}, {"--region", &raw.region},
-        {"--profile", &raw.profile},           {"--addressing-style", &raw.addressing_style},
-        {"--max-attempts", &raw.max_attempts}, {"--timeout", &raw.timeout},
-        {"--concurrency", &raw.concurrency},   {"--log-file", &raw.log_file},
+        {"--keep", &raw.keep},
+        {"--sort-by", &raw.sort_by},
+        {"--config", &raw.config},
+        {"--older-than", &raw.older_than},
+        {"--before", &raw.before},
+        {"--endpoint-url", &raw.endpoint_url},
+        {"--region", &raw.region},
+        {"--profile", &raw.profile},
+        {"--addressing-style", &raw.addressing_style},
+        {"--max-attempts", &raw.max_attempts},
+        {"--timeout", &raw.timeout},
+        {"--concurrency", &raw.concurrency},
+        {"--log-file", &raw.log_file},
     };
     for (const auto& [flag, value] : optional_values) {
         if (*value && looks_like_flag(**value)) return swallowed(flag, **value);
     }
-    const std::vector<std::pair<const char*, const std::string*>> values{
-        {"--keep", &raw.keep}, {"--sort-by", &raw.sort_by}, {"--output", &raw.output}};
+    const std::vector<std::pair<const char*, const std::string*>> values{{"--output", &raw.output}};
     for (const auto& [flag, value] : values) {
         if (looks_like_flag(*value)) return swallowed(flag, *value);
     }
@@ -415,17 +423,128 @@ std::optional<UsageError> live_source_problem(const RawOptions& raw) {
     return std::nullopt;
 }
 
+std::optional<UsageError> non_empty(const std::optional<std::string>& value, const char* flag,
+                                    std::string& out) {
+    if (!value) return std::nullopt;
+    if (value->empty()) return UsageError{std::string(flag) + " must not be empty"};
+    out = *value;
+    return std::nullopt;
+}
+
+// A flag wins over its environment twin; either way a bad value is named.
+std::optional<UsageError> whole_number(const std::optional<std::string>& flag,
+                                       const std::optional<std::string>& env, const char* flag_name,
+                                       const char* env_name, int low, int high, int& out) {
+    const std::optional<std::string>& text = flag ? flag : env;
+    if (!text) return std::nullopt;
+    auto value = parse_whole(*text);
+    if (!value || *value < low || *value > high) {
+        return UsageError{std::string(flag ? flag_name : env_name) +
+                          " must be a whole number from " + std::to_string(low) + " to " +
+                          std::to_string(high) + ", got '" + *text + "'"};
+    }
+    out = *value;
+    return std::nullopt;
+}
+
+// The flags of the run as a whole, the same with or without --config.
+std::variant<Options, UsageError> run_flags(const RawOptions& raw, Options options) {
+    if (raw.output == "text")
+        options.output = OutputFormat::kText;
+    else if (raw.output == "json")
+        options.output = OutputFormat::kJson;
+    else
+        return UsageError{"--output must be text or json, got '" + raw.output + "'"};
+    options.debug = raw.debug;
+    if (auto e = non_empty(raw.log_file, "--log-file", options.log_file)) return *e;
+    options.no_progress = raw.no_progress;
+    options.quiet = raw.quiet;
+    if (auto e = whole_number(raw.concurrency, raw.env_concurrency, "--concurrency",
+                              "S3_CLEANUP_CONCURRENCY", 1, kMaxConcurrency, options.concurrency)) {
+        return *e;
+    }
+    options.dry_run = raw.dry_run;
+    options.yes = raw.yes;
+    return options;
+}
+
+// With --config the file names the targets and their policies: a URL or a
+// policy flag beside it would be a second, conflicting say.
+std::optional<UsageError> beside_config(const RawOptions& raw) {
+    std::vector<std::string> given;
+    if (!raw.url.empty()) given.push_back(raw.url);
+    const std::vector<std::pair<const char*, bool>> flags{
+        {"--keep", raw.keep.has_value()},
+        {"--older-than", raw.older_than.has_value()},
+        {"--before", raw.before.has_value()},
+        {"--protect", !raw.protect.empty()},
+        {"--protect-cloudfront", !raw.protect_cloudfront.empty()},
+        {"--protect-referenced-by", !raw.protect_referenced_by.empty()},
+        {"--sort-by", raw.sort_by.has_value()},
+        {"--endpoint-url", raw.endpoint_url.has_value()},
+        {"--region", raw.region.has_value()},
+        {"--profile", raw.profile.has_value()},
+        {"--addressing-style", raw.addressing_style.has_value()},
+        {"--max-attempts", raw.max_attempts.has_value()},
+        {"--timeout", raw.timeout.has_value()},
+        {"--purge-versions", raw.purge_versions},
+        {"--bypass-governance-retention", raw.bypass_governance_retention},
+    };
+    for (const auto& [flag, is_given] : flags) {
+        if (is_given) given.emplace_back(flag);
+    }
+    if (given.empty()) return std::nullopt;
+    return UsageError{
+        "--config takes the targets and their policies from the file; give no URL "
+        "and no policy flag beside it (got " +
+        quoted_list(given) + ")"};
+}
+
+// Each glob segment of a root must be a glob fnmatch(3) reads as meant.
+std::optional<UsageError> root_glob_problem(const RawOptions& raw, const S3Url& url) {
+    std::string_view rest = url.root;
+    while (!rest.empty()) {
+        const auto slash = rest.find('/');
+        const std::string segment(rest.substr(0, slash));
+        rest.remove_prefix(slash == std::string_view::npos ? rest.size() : slash + 1);
+        if (!retention::is_glob_segment(segment)) continue;
+        if (auto problem = glob_problem(segment); !problem.empty()) {
+            return UsageError{"'" + raw.url + "': the segment '" + segment +
+                              "' is not a valid glob: " + problem};
+        }
+    }
+    return std::nullopt;
+}
+
 std::variant<Options, UsageError> validate(const RawOptions& raw) {
     if (auto error = swallowed_flag(raw)) return *error;
     Options options;
+    if (raw.config) {
+        if (raw.config->empty()) return UsageError{"--config must not be empty"};
+        if (auto error = beside_config(raw)) return *error;
+        options.config = *raw.config;
+        return run_flags(raw, options);
+    }
+    if (raw.url.empty()) {
+        return UsageError{"url: an s3://BUCKET[/ROOT/] URL is required (or --config FILE)"};
+    }
     auto url = parse_s3_url(raw.url);
     if (auto* error = std::get_if<UsageError>(&url)) return *error;
     options.url = std::get<S3Url>(url);
+    if (auto error = root_glob_problem(raw, options.url)) return *error;
 
-    auto keep = parse_whole(raw.keep);
+    if (!raw.keep) return UsageError{"--keep N is required: how many deployments to keep"};
+    // A safety check that silently does nothing is worse than none: refused
+    // until the header is sent.
+    if (raw.expected_bucket_owner) {
+        return UsageError{
+            "--expected-bucket-owner (expected_bucket_owner) is not applied by "
+            "this version yet: remove it rather than rely on it"};
+    }
+    auto keep = parse_whole(*raw.keep);
     if (!keep || *keep < 1 || *keep > kMaxKeep) {
         return UsageError{"--keep must be a whole number from 1 to " + std::to_string(kMaxKeep) +
-                          ", got '" + raw.keep + "'"};
+                          ", got '" + *raw.keep + "'"};
     }
     options.keep = *keep;
 
@@ -461,29 +580,16 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     options.protect_cloudfront = raw.protect_cloudfront;
     options.protect_referenced_by = raw.protect_referenced_by;
 
-    if (raw.sort_by == "newest")
+    const std::string sort_by = raw.sort_by.value_or("newest");
+    if (sort_by == "newest")
         options.sort_by = retention::SortBy::kNewest;
-    else if (raw.sort_by == "oldest")
+    else if (sort_by == "oldest")
         options.sort_by = retention::SortBy::kOldest;
-    else if (raw.sort_by == "name")
+    else if (sort_by == "name")
         options.sort_by = retention::SortBy::kName;
     else
-        return UsageError{"--sort-by must be newest, oldest or name, got '" + raw.sort_by + "'"};
+        return UsageError{"--sort-by must be newest, oldest or name, got '" + sort_by + "'"};
 
-    if (raw.output == "text")
-        options.output = OutputFormat::kText;
-    else if (raw.output == "json")
-        options.output = OutputFormat::kJson;
-    else
-        return UsageError{"--output must be text or json, got '" + raw.output + "'"};
-
-    auto non_empty = [](const std::optional<std::string>& value, const char* flag,
-                        std::string& out) -> std::optional<UsageError> {
-        if (!value) return std::nullopt;
-        if (value->empty()) return UsageError{std::string(flag) + " must not be empty"};
-        out = *value;
-        return std::nullopt;
-    };
     if (auto e = non_empty(raw.endpoint_url, "--endpoint-url", options.endpoint_url)) return *e;
     if (auto e = non_empty(raw.region, "--region", options.region)) return *e;
     if (auto problem = aws::region_name_problem(options.region); raw.region && !problem.empty()) {
@@ -495,10 +601,6 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
                           *raw.addressing_style + "'"};
     }
     options.addressing_style = raw.addressing_style.value_or("");
-    options.debug = raw.debug;
-    if (auto e = non_empty(raw.log_file, "--log-file", options.log_file)) return *e;
-    options.no_progress = raw.no_progress;
-    options.quiet = raw.quiet;
     options.purge_versions = raw.purge_versions;
     options.bypass_governance_retention = raw.bypass_governance_retention;
     if (options.bypass_governance_retention && !options.purge_versions) {
@@ -506,23 +608,6 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
             "--bypass-governance-retention only applies with --purge-versions (retention "
             "protects versions, and only --purge-versions deletes versions)"};
     }
-
-    // A flag wins over its environment twin; either way a bad value is named.
-    auto whole_number = [](const std::optional<std::string>& flag,
-                           const std::optional<std::string>& env, const char* flag_name,
-                           const char* env_name, int low, int high,
-                           int& out) -> std::optional<UsageError> {
-        const std::optional<std::string>& text = flag ? flag : env;
-        if (!text) return std::nullopt;
-        auto value = parse_whole(*text);
-        if (!value || *value < low || *value > high) {
-            return UsageError{std::string(flag ? flag_name : env_name) +
-                              " must be a whole number from " + std::to_string(low) + " to " +
-                              std::to_string(high) + ", got '" + *text + "'"};
-        }
-        out = *value;
-        return std::nullopt;
-    };
     if (auto e =
             whole_number(raw.max_attempts, raw.env_max_attempts, "--max-attempts",
                          "AWS_MAX_ATTEMPTS", 1, aws::kMaxAttemptsLimit, options.max_attempts)) {
@@ -530,10 +615,6 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     }
     if (auto e = whole_number(raw.timeout, std::nullopt, "--timeout", "", 1, kMaxTimeoutSeconds,
                               options.timeout_seconds)) {
-        return *e;
-    }
-    if (auto e = whole_number(raw.concurrency, raw.env_concurrency, "--concurrency",
-                              "S3_CLEANUP_CONCURRENCY", 1, kMaxConcurrency, options.concurrency)) {
         return *e;
     }
     if (!options.endpoint_url.empty() && options.endpoint_url.rfind("http://", 0) != 0 &&
@@ -548,9 +629,7 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
             return UsageError{problem};
         }
     }
-    options.dry_run = raw.dry_run;
-    options.yes = raw.yes;
-    return options;
+    return run_flags(raw, options);
 }
 
 ParseOutcome parse_command_line(int argc, const char* const* argv) {

@@ -24,14 +24,14 @@ inline constexpr int kMaxTimeoutSeconds = 3600;
 
 // Flags exactly as given, before any checking; a pure function turns them into Options.
 struct RawOptions {
-    std::string url;
-    std::string keep;
+    std::string url;  // empty: not given
+    std::optional<std::string> keep;
     std::optional<std::string> older_than;
     std::optional<std::string> before;
     std::vector<std::string> protect;
     std::vector<std::string> protect_cloudfront;     // distribution ids
     std::vector<std::string> protect_referenced_by;  // keys of pointer objects
-    std::string sort_by = "newest";
+    std::optional<std::string> sort_by;              // newest when not given
     std::string output = "text";
     bool dry_run = false;
     bool yes = false;
@@ -51,10 +51,18 @@ struct RawOptions {
     // The environment's say, where a flag has an AWS_* or S3_CLEANUP_* twin.
     std::optional<std::string> env_max_attempts;  // AWS_MAX_ATTEMPTS
     std::optional<std::string> env_concurrency;   // S3_CLEANUP_CONCURRENCY
+    std::optional<std::string> config;            // --config FILE: the targets come from it
+    std::optional<std::string> expected_bucket_owner;
 };
 
 struct Options {
-    S3Url url;
+    S3Url url;  // its root may hold glob segments (retention/root_pattern.hpp)
+    // --config FILE: url and the policy come from the file, one Options per
+    // target (cli/run_targets.hpp); this one holds the run flags.
+    std::string config;
+    // Where a target of a policy file was written ("policy.yaml:9"), for
+    // messages; empty for the command line's target.
+    std::string origin;
     int keep = 0;
     std::optional<std::chrono::seconds> older_than;
     std::optional<aws::TimePoint> before;

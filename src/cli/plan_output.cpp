@@ -255,8 +255,16 @@ nlohmann::ordered_json live_to_json(const std::vector<retention::LiveSource>& so
 }  // namespace
 
 void print_plan_text(std::ostream& out, const retention::Plan& plan) {
+    // "keep the 3 newest deployments by last write": what newest means, said.
+    const char* order = plan.policy.sort_by == retention::SortBy::kName     ? "by name"
+                        : plan.policy.sort_by == retention::SortBy::kOldest ? "by oldest object"
+                                                                            : "by last write";
     out << "Plan for s3://" << printable(plan.bucket) << "/" << printable(plan.root) << ": keep "
-        << plan.policy.keep << " newest by " << retention::to_string(plan.policy.sort_by);
+        << (plan.policy.keep == 1
+                ? std::string("the newest deployment")
+                : "the " + thousands(static_cast<std::uint64_t>(plan.policy.keep)) +
+                      " newest deployments")
+        << " " << order;
     if (plan.policy.cutoff) {
         out << ", delete only those last written before "
             << aws::format_timestamp(*plan.policy.cutoff);
@@ -321,6 +329,26 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
                        "versions and delete markers")
             << " by version id, " << human_bytes(s.version_bytes_to_delete) << " freed\n";
     }
+}
+
+void print_run_summary(std::ostream& out, const std::vector<RunSummaryLine>& lines) {
+    retention::PlanSummary total;
+    std::size_t failed = 0;
+    for (const auto& line : lines) {
+        if (line.failed) ++failed;
+        if (line.plan == nullptr) continue;
+        const auto& s = line.plan->summary;
+        total.keep += s.keep;
+        total.remove += s.remove;
+        total.objects_to_delete += s.objects_to_delete;
+        total.bytes_to_delete += s.bytes_to_delete;
+    }
+    out << "\nRun: " << counted(lines.size(), "target", "targets");
+    if (failed > 0) out << ", " << thousands(failed) << " failed";
+    out << "; keep " << thousands(total.keep) << ", delete "
+        << counted(total.remove, "deployment", "deployments") << " ("
+        << counted(total.objects_to_delete, "object", "objects") << ", "
+        << human_bytes(total.bytes_to_delete) << ")\n";
 }
 
 nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "retention/plan.hpp"
 
@@ -37,6 +38,16 @@ std::string shorten_middle(const std::string& text, std::size_t width);
 inline constexpr std::size_t kMaxNameColumns = 60;
 
 void print_plan_text(std::ostream& out, const retention::Plan& plan);
+
+// One root of a run over several: its URL, its plan (none when it failed
+// before one was made) and whether it failed.
+struct RunSummaryLine {
+    std::string url;
+    const retention::Plan* plan = nullptr;
+    bool failed = false;
+};
+// "Run: 4 targets, 1 failed; keep 8, delete 12 deployments (48 objects, 4.8 KiB)"
+void print_run_summary(std::ostream& out, const std::vector<RunSummaryLine>& lines);
 nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run);
 
 }  // namespace cli

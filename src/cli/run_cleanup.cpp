@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <mutex>
@@ -18,11 +19,13 @@
 #include "cli/progress.hpp"
 #include "cli/result_output.hpp"
 #include "cli/run_report.hpp"
+#include "cli/run_targets.hpp"
 #include "net/curl_transport.hpp"
 #include "net/debug_transport.hpp"
 #include "retention/executor.hpp"
 #include "retention/plan_builder.hpp"
 #include "retention/planner.hpp"
+#include "retention/root_pattern.hpp"
 #include "retention/s3_bucket.hpp"
 #include "s3/client.hpp"
 #include "s3/settings.hpp"
@@ -69,10 +72,10 @@ retention::Policy policy_for(const Options& options) {
 
 enum class Consent { kGiven, kDeclined, kCannotAsk, kStopped };
 
-Consent ask_consent(const Options& options, const retention::Plan& plan) {
+Consent ask_consent(const Options& options, const std::string& question) {
     if (options.yes) return Consent::kGiven;
     if (!stdin_is_terminal()) return Consent::kCannotAsk;
-    std::cerr << confirmation_question(plan) << std::flush;
+    std::cerr << question << std::flush;
     std::string answer;
     if (!std::getline(std::cin, answer)) {
         // Ctrl-C at the prompt interrupts the read: that is a stop, not an answer.
@@ -80,6 +83,14 @@ Consent ask_consent(const Options& options, const retention::Plan& plan) {
     }
     return is_yes(answer) ? Consent::kGiven : Consent::kDeclined;
 }
+
+// Requests a client had sent before a unit's deletion began: its result
+// counts its own.
+struct RequestsBefore {
+    long list = 0;
+    long del = 0;
+    long retries = 0;
+};
 
 const char* signal_name() { return stop_signal() == SIGINT ? "SIGINT" : "SIGTERM"; }
 
@@ -91,38 +102,102 @@ std::string custom_host(const std::string& endpoint_url) {
     return parsed ? aws::host_without_port(parsed->host) : std::string();
 }
 
+// One target of the run (the command line's, or one of the policy file's):
+// its clients, shared by the roots its URL names.
+struct Target {
+    Options options;
+    net::TransportFactory transports;
+    s3::ClientConfig config;
+    aws::AwsSettings settings;
+    aws::HttpUrl cloudfront_endpoint;  // with --protect-cloudfront
+    std::unique_ptr<s3::Client> client;
+    std::unique_ptr<cloudfront::Client> cloudfront;
+};
+
+// One root of one target: what is planned and done there.
+struct Unit {
+    Target* target = nullptr;
+    std::string root;  // literal, after wildcard expansion
+    RunReport report;
+    std::optional<retention::Plan> plan;
+    std::string url() const { return "s3://" + target->options.url.bucket + "/" + root; }
+    bool failed() const { return report.error.has_value(); }
+    bool deletes() const { return !failed() && plan && plan->deletes_anything(); }
+};
+
+// The line above a unit's plan and result when the run has several.
+std::string target_header(const Unit& unit) {
+    const Options& options = unit.target->options;
+    const std::string from = "s3://" + options.url.bucket + "/" + options.url.root;
+    std::string header = "== " + printable(unit.url());
+    if (from != unit.url() || !options.origin.empty()) {
+        header += " (" + (from != unit.url() ? "from " + printable(from) : std::string()) +
+                  (from != unit.url() && !options.origin.empty() ? ", " : "") + options.origin +
+                  ")";
+    }
+    return header + " ==";
+}
+
 // One run: what it says on stderr as it goes, and the report that --output
 // json prints once at the end, whichever way the run ends.
 class Run {
 public:
-    explicit Run(const Options& options) : options_(options) {
-        report_.bucket = options.url.bucket;
-        report_.root = options.url.root;
-        report_.dry_run = options.dry_run;
+    Run(const Options& options, std::vector<Options> targets) : options_(options) {
+        for (auto& target : targets) {
+            targets_.push_back(std::make_unique<Target>());
+            targets_.back()->options = std::move(target);
+        }
     }
 
     int execute();
 
 private:
     bool json() const { return options_.output == OutputFormat::kJson; }
+    // Today's one plan and one document, or several under a header each.
+    // A wildcard URL always gives the document of many: its shape must not
+    // depend on how many folders match today.
+    bool many() const {
+        return (expanded_ && units_.size() != 1) || !options_.config.empty() ||
+               std::any_of(targets_.begin(), targets_.end(), [](const auto& target) {
+                   return retention::has_glob(target->options.url.root);
+               });
+    }
+    // How lines about one unit begin when the run has several.
+    std::string about(const Unit* unit) const {
+        return unit != nullptr && many() ? unit->url() + ": " : std::string();
+    }
 
-    void warn(const std::string& message) {
-        report_.warnings.push_back(message);
+    void warn(const std::string& message, Unit* unit = nullptr) {
+        (unit != nullptr ? unit->report.warnings : warnings_).push_back(message);
         if (options_.quiet) return;
-        std::cerr << "s3-cleanup: warning: " << printable(aws::redact(message)) << std::endl;
+        std::cerr << "s3-cleanup: warning: " << printable(aws::redact(about(unit) + message))
+                  << std::endl;
     }
 
     // The run is over: with JSON, its one document.
     int end(int exit, std::optional<RunError> error = std::nullopt) {
-        report_.error = std::move(error);
-        if (json()) print_json(report_to_json(report_));
+        if (error) error_ = std::move(error);
+        if (json()) print_json(document());
         return exit;
     }
+    nlohmann::ordered_json document() const;
 
     // Ends with one error line on stderr (and the error in the JSON).
     int fail(const char* code, const std::string& message, int exit) {
         print_error(message);
         return end(exit, RunError{code, message, exit});
+    }
+    // One unit failed: said now, the others go on.
+    void fail_unit(Unit& unit, const std::string& code, const std::string& message, int exit) {
+        print_error(about(&unit) + message);
+        unit.report.error = RunError{code, message, exit};
+    }
+    // The exit of a run whose units all ran: the first failure's, else 0.
+    int units_exit() const {
+        for (const auto& unit : units_) {
+            if (unit.failed()) return unit.report.error->exit;
+        }
+        return kExitOk;
     }
 
     int stopped(const std::string& what) {
@@ -133,22 +208,98 @@ private:
     }
 
     std::optional<int> open_audit_log();
-    std::optional<int> configure();
-    std::optional<int> configure_cloudfront(const aws::EnvLookup& env);
-    LiveReading read_live(s3::Client& client, std::unique_ptr<cloudfront::Client>& cloudfront);
-    int plan_and_delete(s3::Client& client);
-    int delete_planned(const retention::Plan& plan, s3::Client& client, Progress& progress);
-    int deletion_outcome(const retention::Plan& plan, const retention::ExecutionResult& result);
+    std::optional<int> configure(Target& target);
+    std::optional<int> configure_cloudfront(Target& target, const aws::EnvLookup& env);
+    std::optional<int> expand();
+    std::optional<int> plan_all(Progress& progress);
+    void plan_unit(Unit& unit, Progress& progress);
+    LiveReading read_live(Unit& unit);
+    std::optional<int> ask();
+    int delete_all(Progress& progress);
+    void delete_unit(Unit& unit, Progress& progress);
+    void record_outcome(Unit& unit, const retention::ExecutionResult& result);
+    std::vector<RunSummaryLine> summary_lines() const;
 
     const Options& options_;
     const Clock::time_point started_ = Clock::now();
-    RunReport report_;
+    std::vector<std::unique_ptr<Target>> targets_;
+    std::vector<Unit> units_;            // filled once, by expand(): its elements stay put
+    bool expanded_ = false;              // the roots are known (none, for a glob matching nothing)
+    std::vector<std::string> warnings_;  // about the run, not one unit
+    std::optional<RunError> error_;      // the run's own failure (declined, stopped, ...)
     std::unique_ptr<AuditLog> audit_;
-    net::TransportFactory transports_;
-    s3::ClientConfig config_;
-    aws::AwsSettings settings_;
-    aws::HttpUrl cloudfront_endpoint_;  // with --protect-cloudfront
 };
+
+std::vector<RunSummaryLine> Run::summary_lines() const {
+    std::vector<RunSummaryLine> lines;
+    for (const auto& unit : units_) {
+        lines.push_back({unit.url(), unit.plan ? &*unit.plan : nullptr, unit.failed()});
+    }
+    return lines;
+}
+
+nlohmann::ordered_json Run::document() const {
+    using json = nlohmann::ordered_json;
+    if (!many() && !units_.empty()) {
+        RunReport report = units_.front().report;
+        report.warnings.insert(report.warnings.begin(), warnings_.begin(), warnings_.end());
+        if (error_) report.error = error_;
+        return report_to_json(report);
+    }
+    if (!expanded_ && targets_.size() == 1 && options_.config.empty()) {
+        // Failed before a root was known: today's document, without a plan.
+        RunReport report;
+        report.bucket = targets_.front()->options.url.bucket;
+        report.root = targets_.front()->options.url.root;
+        report.dry_run = options_.dry_run;
+        report.warnings = warnings_;
+        report.error = error_;
+        return report_to_json(report);
+    }
+    json targets = json::array();
+    retention::PlanSummary total;
+    std::uint64_t failed = 0;
+    for (const auto& unit : units_) {
+        json entry{{"url", unit.url()}, {"target", target_name(unit.target->options)}};
+        const json fields = report_to_json(unit.report);
+        for (const auto& [key, value] : fields.items()) {
+            if (key != "format") entry[key] = value;
+        }
+        targets.push_back(std::move(entry));
+        if (unit.failed()) ++failed;
+        if (!unit.plan) continue;
+        const auto& s = unit.plan->summary;
+        total.deployments += s.deployments;
+        total.keep += s.keep;
+        total.remove += s.remove;
+        total.objects_to_delete += s.objects_to_delete;
+        total.bytes_to_delete += s.bytes_to_delete;
+    }
+    json document{{"format", kJsonFormat},
+                  {"dry_run", options_.dry_run},
+                  {"targets", targets},
+                  {"summary",
+                   {{"targets", units_.size()},
+                    {"failed", failed},
+                    {"deployments", total.deployments},
+                    {"keep", total.keep},
+                    {"delete", total.remove},
+                    {"objects_to_delete", total.objects_to_delete},
+                    {"bytes_to_delete", total.bytes_to_delete}}},
+                  {"warnings", warnings_}};
+    // Every exit but 0 has its error: the run's own, else that some targets failed.
+    std::optional<RunError> error = error_;
+    if (!error && failed > 0) {
+        error = RunError{error_code::kTargetsFailed,
+                         thousands(failed) + " of " + thousands(units_.size()) + " targets failed",
+                         units_exit()};
+    }
+    if (error) {
+        document["error"] = {
+            {"code", error->code}, {"message", error->message}, {"exit", error->exit}};
+    }
+    return document;
+}
 
 // The audit log opens first: a path that cannot be written is a usage error
 // found before any request.
@@ -162,49 +313,62 @@ std::optional<int> Run::open_audit_log() {
     return std::nullopt;
 }
 
-std::optional<int> Run::configure() {
-    transports_ = transport_factory(options_);
+std::optional<int> Run::configure(Target& target) {
+    const Options& options = target.options;
+    target.transports = transport_factory(options);
     aws::AwsSettings settings;
     s3::Settings s3_settings;
+    const std::string where = target.options.origin.empty() ? "" : target_name(options) + ": ";
     try {
         // S3's own settings are checked before any credential source is asked.
         const aws::EnvLookup env = aws::process_env();
-        settings = aws::resolve_profile({options_.profile, options_.region}, env);
+        settings = aws::resolve_profile({options.profile, options.region}, env);
         s3_settings =
-            s3::resolve_settings({options_.endpoint_url, options_.addressing_style}, settings, env);
-        aws::resolve_credentials(settings, env, transports_);
-        settings_ = settings;
-        if (auto exit = configure_cloudfront(env)) return exit;
+            s3::resolve_settings({options.endpoint_url, options.addressing_style}, settings, env);
+        // STS retries as S3 does: --max-attempts, and a stop ends the wait.
+        aws::RetryControl sts_retry;
+        sts_retry.policy.max_attempts = options.max_attempts;
+        sts_retry.stop_requested = [] { return stop_signal() != 0; };
+        aws::resolve_credentials(settings, env, target.transports, sts_retry);
+        target.settings = settings;
+        if (auto exit = configure_cloudfront(target, env)) return exit;
     } catch (const aws::ConfigError& error) {
-        return fail(error_code::kUsage, error.message, kExitUsage);
+        return fail(error_code::kUsage, where + error.message, kExitUsage);
     } catch (const aws::NoCredentialsError& error) {
-        return fail(error_code::kNoCredentials, error.message, kExitFailed);
+        return fail(error_code::kNoCredentials, where + error.message, kExitFailed);
     } catch (const aws::CredentialsError& error) {
-        return fail(error_code::kCredentials, error.message, kExitFailed);
+        return fail(error_code::kCredentials, where + error.message, kExitFailed);
     }
-    if (options_.debug) {
-        print_debug("credentials from " + settings.credentials->source() + ", region " +
+    if (options.debug) {
+        print_debug(where + "credentials from " + settings.credentials->source() + ", region " +
                     settings.region);
     }
-    config_.bucket = options_.url.bucket;
-    config_.region = settings.region;
-    config_.endpoint_url = s3_settings.endpoint_url;
-    config_.addressing = s3_settings.addressing;
-    config_.credentials = settings.credentials;
+    auto& config = target.config;
+    config.bucket = options.url.bucket;
+    config.region = settings.region;
+    config.endpoint_url = s3_settings.endpoint_url;
+    config.addressing = s3_settings.addressing;
+    config.credentials = settings.credentials;
     try {
-        (void)s3::resolve_endpoint(config_.endpoint_url, config_.region, config_.bucket,
-                                   config_.addressing);
+        (void)s3::resolve_endpoint(config.endpoint_url, config.region, config.bucket,
+                                   config.addressing);
     } catch (const std::invalid_argument& error) {
-        return fail(error_code::kUsage, error.what(), kExitUsage);
+        return fail(error_code::kUsage, where + error.what(), kExitUsage);
     }
+    target.client = std::make_unique<s3::Client>(config, target.transports);
+    auto& client = *target.client;
+    if (options.debug) client.on_notice = print_debug;
+    client.retry.policy.max_attempts = options.max_attempts;
+    client.bypass_governance_retention = options.bypass_governance_retention;
+    client.retry.stop_requested = [] { return stop_signal() != 0; };
     return std::nullopt;
 }
 
 // CloudFront's endpoint: AWS_ENDPOINT_URL_CLOUDFRONT, else AWS_ENDPOINT_URL (as
 // the AWS SDKs), else AWS's; --endpoint-url stays S3's.
-std::optional<int> Run::configure_cloudfront(const aws::EnvLookup& env) {
-    if (options_.protect_cloudfront.empty()) return std::nullopt;
-    const std::string url = aws::endpoint_url(cloudfront::kServiceId, settings_, env)
+std::optional<int> Run::configure_cloudfront(Target& target, const aws::EnvLookup& env) {
+    if (target.options.protect_cloudfront.empty()) return std::nullopt;
+    const std::string url = aws::endpoint_url(cloudfront::kServiceId, target.settings, env)
                                 .value_or(cloudfront::kDefaultEndpoint);
     auto parsed = aws::parse_http_url(url);
     if (!parsed) {
@@ -214,84 +378,166 @@ std::optional<int> Run::configure_cloudfront(const aws::EnvLookup& env) {
                         "http(s) URL",
                     kExitUsage);
     }
-    cloudfront_endpoint_ = *parsed;
+    target.cloudfront_endpoint = *parsed;
     return std::nullopt;
 }
 
-LiveReading Run::read_live(s3::Client& client, std::unique_ptr<cloudfront::Client>& cloudfront) {
-    LiveClients clients{client,
-                        [&]() -> cloudfront::Client& {
-                            if (!cloudfront) {
-                                cloudfront = std::make_unique<cloudfront::Client>(
-                                    cloudfront_endpoint_, config_.credentials,
-                                    transports_(net::TransportOptions{}), client.retry);
+// Every target's roots: a root with glob segments is listed level by level;
+// a target whose listing fails is one failed unit, and the others go on.
+std::optional<int> Run::expand() {
+    std::size_t count = 0;
+    std::vector<std::pair<Target*, std::vector<std::string>>> roots;
+    std::vector<std::pair<Target*, aws::ServiceError>> failures;
+    for (auto& target : targets_) {
+        const std::string& pattern = target->options.url.root;
+        if (!retention::has_glob(pattern)) {
+            roots.push_back({target.get(), {retention::literal_root(pattern)}});
+            ++count;
+            continue;
+        }
+        try {
+            retention::S3Bucket bucket(*target->client);
+            auto expansion = retention::expand_root(bucket, pattern);
+            if (expansion.matched_nothing) {
+                warn(target_name(target->options) + " matches no folder: nothing to clean there");
+            }
+            count += expansion.roots.size();
+            roots.push_back({target.get(), std::move(expansion.roots)});
+        } catch (const aws::ServiceError& error) {
+            if (error.kind == aws::ErrorKind::kCancelled) return stopped("nothing deleted");
+            roots.push_back({target.get(), {pattern}});
+            failures.emplace_back(target.get(), error);
+            ++count;
+        }
+    }
+    units_.reserve(count);
+    expanded_ = true;
+    for (auto& [target, list] : roots) {
+        for (auto& root : list) {
+            Unit unit;
+            unit.target = target;
+            unit.root = std::move(root);
+            unit.report.bucket = target->options.url.bucket;
+            unit.report.root = unit.root;
+            unit.report.dry_run = options_.dry_run;
+            units_.push_back(std::move(unit));
+        }
+    }
+    for (auto& [target, error] : failures) {
+        for (auto& unit : units_) {
+            if (unit.target == target)
+                fail_unit(unit, error_code_of(error), error.what(), kExitFailed);
+        }
+    }
+    // Two policies must never decide about the same objects.
+    for (std::size_t i = 0; i < units_.size(); ++i) {
+        for (std::size_t j = i + 1; j < units_.size(); ++j) {
+            const auto& a = units_[i];
+            const auto& b = units_[j];
+            if (a.target == b.target || a.target->config.bucket != b.target->config.bucket ||
+                a.target->config.endpoint_url != b.target->config.endpoint_url ||
+                !roots_overlap(a.root, b.root)) {
+                continue;
+            }
+            return fail(error_code::kUsage,
+                        "targets " + target_name(a.target->options) + " and " +
+                            target_name(b.target->options) + " overlap at " +
+                            (a.root == b.root ? a.url() : a.url() + " and " + b.url()) +
+                            ": two policies must never decide about the same objects; nothing "
+                            "deleted",
+                        kExitUsage);
+        }
+    }
+    return std::nullopt;
+}
+
+LiveReading Run::read_live(Unit& unit) {
+    Target& target = *unit.target;
+    LiveClients clients{*target.client,
+                        [&target]() -> cloudfront::Client& {
+                            if (!target.cloudfront) {
+                                target.cloudfront = std::make_unique<cloudfront::Client>(
+                                    target.cloudfront_endpoint, target.config.credentials,
+                                    target.transports(net::TransportOptions{}),
+                                    target.client->retry);
                             }
-                            return *cloudfront;
+                            return *target.cloudfront;
                         },
-                        custom_host(config_.endpoint_url)};
+                        custom_host(target.config.endpoint_url)};
     if (options_.debug) clients.debug = print_debug;
-    LiveReading live = read_live_sources(options_, clients);
-    for (const auto& warning : live.warnings) warn(warning);
+    Options options = target.options;
+    options.url.root = unit.root;
+    LiveReading live = read_live_sources(options, clients);
+    for (const auto& warning : live.warnings) warn(warning, &unit);
     return live;
 }
 
-int Run::execute() {
-    if (auto exit = open_audit_log()) return *exit;
-    if (auto exit = configure()) return *exit;
-    try {
-        s3::Client client(config_, transports_);
-        if (options_.debug) client.on_notice = print_debug;
-        client.retry.policy.max_attempts = options_.max_attempts;
-        client.bypass_governance_retention = options_.bypass_governance_retention;
-        client.retry.stop_requested = [] { return stop_signal() != 0; };
-        return plan_and_delete(client);
-    } catch (const aws::ServiceError& error) {
-        if (error.kind == aws::ErrorKind::kCancelled) return stopped("nothing deleted");
-        return fail(error_code_of(error).c_str(), error.what(), kExitFailed);
-    } catch (const aws::CredentialsError& error) {
-        return fail(error_code::kCredentials, error.message, kExitFailed);
-    }
-}
-
-int Run::plan_and_delete(s3::Client& client) {
-    Progress progress(std::cerr, !options_.quiet && !options_.no_progress && !options_.debug &&
-                                     stderr_is_terminal());
+void Run::plan_unit(Unit& unit, Progress& progress) {
+    const Options& options = unit.target->options;
     retention::BuildOptions build;
     build.concurrency = options_.concurrency;
-    build.purge_versions = options_.purge_versions;
+    build.purge_versions = options.purge_versions;
     build.on_listed = [&progress](std::uint64_t deployments, std::uint64_t objects) {
         progress.listing(deployments, objects);
     };
-    std::unique_ptr<cloudfront::Client> cloudfront;
-    LiveReading live = read_live(client, cloudfront);
+    LiveReading live = read_live(unit);
     build.live = std::move(live.sources);
     build.pointers = std::move(live.pointers);
     build.live_incomplete = live.failure.has_value();
-    retention::S3Bucket bucket(client);
-    const auto plan = retention::build_plan(bucket, options_.url.bucket, options_.url.root,
-                                            policy_for(options_), build);
+    retention::S3Bucket bucket(*unit.target->client);
+    unit.plan =
+        retention::build_plan(bucket, options.url.bucket, unit.root, policy_for(options), build);
     progress.finish();
-    report_.plan = &plan;
-    for (const auto& warning : plan.warnings) warn(warning);
+    const auto& plan = *unit.plan;
+    unit.report.plan = &plan;
+    for (const auto& warning : plan.warnings) warn(warning, &unit);
     if (plan.versioned() && !plan.purge_versions && plan.summary.remove > 0) {
         warn(std::string("bucket versioning is ") + retention::to_string(plan.versioning) +
-             ": deleting only adds delete markers, and every old version "
-             "still costs storage until purged (--purge-versions) or "
-             "expired by a lifecycle rule");
+                 ": deleting only adds delete markers, and every old version "
+                 "still costs storage until purged (--purge-versions) or "
+                 "expired by a lifecycle rule",
+             &unit);
     }
-    const bool deletes = plan.deletes_anything();
     if (!json() && !options_.quiet) {
+        if (many()) std::cout << "\n" << target_header(unit) << "\n";
         print_plan_text(std::cout, plan);
         std::cout.flush();
     }
-    // Fail closed: what is live could not be told, so nothing is deleted.
-    if (live.failure) return fail(live.failure->code.c_str(), live.failure->message, kExitFailed);
-    if (options_.dry_run || !deletes) return end(kExitOk);
-    if (stop_signal() != 0) return stopped("nothing deleted");
+    // Fail closed: what is live could not be told, so nothing is deleted there.
+    if (live.failure) {
+        fail_unit(unit, live.failure->code, live.failure->message, kExitFailed);
+    }
+}
 
-    switch (ask_consent(options_, plan)) {
+std::optional<int> Run::plan_all(Progress& progress) {
+    for (auto& unit : units_) {
+        if (unit.failed()) continue;
+        try {
+            plan_unit(unit, progress);
+        } catch (const aws::ServiceError& error) {
+            progress.finish();
+            if (error.kind == aws::ErrorKind::kCancelled) return stopped("nothing deleted");
+            fail_unit(unit, error_code_of(error), error.what(), kExitFailed);
+        } catch (const aws::CredentialsError& error) {
+            progress.finish();
+            fail_unit(unit, error_code::kCredentials, error.message, kExitFailed);
+        }
+    }
+    if (many() && !json() && !options_.quiet) print_run_summary(std::cout, summary_lines());
+    return std::nullopt;
+}
+
+std::optional<int> Run::ask() {
+    std::vector<const retention::Plan*> doomed;
+    for (const auto& unit : units_) {
+        if (unit.deletes()) doomed.push_back(&*unit.plan);
+    }
+    const std::string question = doomed.size() == 1 && !many()
+                                     ? confirmation_question(*doomed.front())
+                                     : confirmation_question(doomed);
+    switch (ask_consent(options_, question)) {
         case Consent::kGiven:
-            break;
+            return std::nullopt;
         case Consent::kDeclined:
             std::cerr << "aborted: nothing deleted" << std::endl;
             return end(kExitFailed,
@@ -300,15 +546,55 @@ int Run::plan_and_delete(s3::Client& client) {
         case Consent::kStopped:
             return stopped("nothing deleted");
         case Consent::kCannotAsk:
-            return fail(error_code::kConfirmationRequired,
-                        "refusing to delete without confirmation: standard input is not a "
-                        "terminal; add --yes to delete, or --dry-run to only show the plan",
-                        kExitUsage);
+            break;
     }
-    return delete_planned(plan, client, progress);
+    return fail(error_code::kConfirmationRequired,
+                "refusing to delete without confirmation: standard input is not a "
+                "terminal; add --yes to delete, or --dry-run to only show the plan",
+                kExitUsage);
 }
 
-int Run::delete_planned(const retention::Plan& plan, s3::Client& client, Progress& progress) {
+int Run::execute() {
+    if (auto exit = open_audit_log()) return *exit;
+    for (auto& target : targets_) {
+        if (auto exit = configure(*target)) return *exit;
+    }
+    if (auto exit = expand()) return *exit;
+    Progress progress(std::cerr, !options_.quiet && !options_.no_progress && !options_.debug &&
+                                     stderr_is_terminal());
+    if (auto exit = plan_all(progress)) return *exit;
+    const bool deletes =
+        std::any_of(units_.begin(), units_.end(), [](const Unit& u) { return u.deletes(); });
+    if (options_.dry_run || !deletes) return end(units_exit());
+    if (stop_signal() != 0) return stopped("nothing deleted");
+    if (auto exit = ask()) return *exit;
+    return delete_all(progress);
+}
+
+int Run::delete_all(Progress& progress) {
+    for (auto& unit : units_) {
+        if (!unit.deletes()) continue;
+        if (stop_signal() != 0) return stopped("no new requests were sent");
+        if (many() && !json() && !options_.quiet) {
+            std::cout << "\n" << target_header(unit) << "\n";
+        }
+        delete_unit(unit, progress);
+        if (audit_ != nullptr && audit_->failed()) {
+            return end(unit.report.error->exit, unit.report.error);
+        }
+        if (stop_signal() != 0) {
+            const auto& result = unit.report.result;
+            return stopped(
+                "no new requests were sent; " +
+                thousands(result ? (*result)["objects_not_attempted"].get<std::uint64_t>() : 0) +
+                " not attempted");
+        }
+    }
+    return end(units_exit());
+}
+
+void Run::delete_unit(Unit& unit, Progress& progress) {
+    const retention::Plan& plan = *unit.plan;
     retention::ExecutorHooks hooks;
     AuditLog* audit = audit_.get();
     // A line that cannot be written stops the run like a signal does: a
@@ -318,8 +604,8 @@ int Run::delete_planned(const retention::Plan& plan, s3::Client& client, Progres
     };
     hooks.concurrency = options_.concurrency;
     if (audit != nullptr) {
-        hooks.on_key_done = [audit, &plan](const retention::KeyOutcome& outcome) {
-            audit->record(plan.bucket, outcome);
+        hooks.on_key_done = [audit, &plan, url = unit.url()](const retention::KeyOutcome& outcome) {
+            audit->record(url, plan.bucket, outcome);
         };
     }
     const std::uint64_t total = plan.entries_to_delete();
@@ -327,63 +613,69 @@ int Run::delete_planned(const retention::Plan& plan, s3::Client& client, Progres
         if (audit != nullptr) audit->flush();
         progress.deleting(so_far.entries_answered, total);
     };
+    s3::Client& client = *unit.target->client;
+    // A run of one unit counts every request of the run, as it always has;
+    // each of many counts its own deletion's.
+    const RequestsBefore before =
+        many() ? RequestsBefore{client.counts().list.load(), client.counts().del.load(),
+                                client.counts().retries.load()}
+               : RequestsBefore{};
+    const auto started = Clock::now();
     progress.deleting(0, total);  // the rate is measured from here
     retention::ExecutionResult result;
     try {
         retention::S3Bucket bucket(client);
         result = retention::execute_plan(plan, bucket, hooks);
     } catch (const retention::PlanSafetyError& error) {
-        return fail(error_code::kPlanSafety,
-                    std::string("refusing to delete, nothing was sent: ") + error.what(),
-                    kExitFailed);
+        fail_unit(unit, error_code::kPlanSafety,
+                  std::string("refusing to delete, nothing was sent: ") + error.what(),
+                  kExitFailed);
+        return;
     }
     progress.finish();
     if (audit != nullptr) audit->flush();
-    const RunStats stats{client.counts().list.load(), client.counts().del.load(),
-                         client.counts().retries.load(),
-                         std::chrono::duration<double>(Clock::now() - started_).count()};
+    // A run of one unit counts from its start, as it always has.
+    const double seconds =
+        std::chrono::duration<double>(Clock::now() - (many() ? started : started_)).count();
+    const RunStats stats{client.counts().list.load() - before.list,
+                         client.counts().del.load() - before.del,
+                         client.counts().retries.load() - before.retries, seconds};
     for (const auto& failure : result.failed) {
         print_error(
-            "failed to delete '" + failure.key + "'" +
+            about(&unit) + "failed to delete '" + failure.key + "'" +
             (failure.version_id.empty() ? std::string() : " (version " + failure.version_id + ")") +
             ": " + (failure.code.empty() ? std::string() : failure.code + ": ") + failure.message);
     }
     for (const auto& appeared : result.appeared) {
-        warn(appeared.deployment + ": objects appeared during cleanup; left in place");
+        warn(appeared.deployment + ": objects appeared during cleanup; left in place", &unit);
     }
-    for (const auto& warning : result.warnings) warn(warning);
-    report_.result = result_to_json(result, stats);
+    for (const auto& warning : result.warnings) warn(warning, &unit);
+    unit.report.result = result_to_json(result, stats);
     if (!json() && !options_.quiet) print_result_text(std::cout, result, stats);
-    return deletion_outcome(plan, result);
+    record_outcome(unit, result);
 }
 
-int Run::deletion_outcome(const retention::Plan& plan, const retention::ExecutionResult& result) {
+void Run::record_outcome(Unit& unit, const retention::ExecutionResult& result) {
+    const retention::Plan& plan = *unit.plan;
     if (audit_ != nullptr && audit_->failed()) {
-        return fail(error_code::kAuditLog,
-                    "writing --log-file '" + options_.log_file + "' failed (" + audit_->error() +
-                        "): stopped, no request was sent after that; " +
-                        thousands(result.entries_answered - result.failed.size()) + " of " +
-                        thousands(plan.entries_to_delete()) + " deleted, " +
-                        thousands(result.objects_not_attempted) +
-                        " not attempted; the log lacks the lines it could not write",
-                    kExitFailed);
-    }
-    // A stop was asked for: say so in the exit code even when the batches in
-    // flight happened to finish the job.
-    if (stop_signal() != 0) {
-        return stopped("no new requests were sent; " + thousands(result.objects_not_attempted) +
-                       " not attempted");
+        fail_unit(unit, error_code::kAuditLog,
+                  "writing --log-file '" + options_.log_file + "' failed (" + audit_->error() +
+                      "): stopped, no request was sent after that; " +
+                      thousands(result.entries_answered - result.failed.size()) + " of " +
+                      thousands(plan.entries_to_delete()) + " deleted, " +
+                      thousands(result.objects_not_attempted) +
+                      " not attempted; the log lacks the lines it could not write",
+                  kExitFailed);
+        return;
     }
     if (!result.failed.empty()) {
-        return end(kExitFailed, RunError{error_code::kObjectsNotDeleted,
-                                         thousands(result.failed.size()) +
-                                             (result.failed.size() == 1 ? " object" : " objects") +
-                                             " could not be deleted",
-                                         kExitFailed});
+        unit.report.error = RunError{error_code::kObjectsNotDeleted,
+                                     thousands(result.failed.size()) +
+                                         (result.failed.size() == 1 ? " object" : " objects") +
+                                         " could not be deleted",
+                                     kExitFailed};
     }
-    return end(kExitOk);
 }
-
 }  // namespace
 
 void print_error(const std::string& message) {
@@ -391,10 +683,16 @@ void print_error(const std::string& message) {
 }
 
 int run_cleanup(const Options& options) {
+    auto targets = run_targets(options);
+    if (auto* usage = std::get_if<UsageError>(&targets)) {
+        print_error(usage->message);
+        if (options.output == OutputFormat::kJson) print_json(usage_error_json(usage->message));
+        return kExitUsage;
+    }
     // From here on Ctrl-C and SIGTERM only ask to stop: requests in flight
     // finish, no new one starts, and the report says what was done.
     install_stop_handlers();
-    return Run(options).execute();
+    return Run(options, std::move(std::get<std::vector<Options>>(targets))).execute();
 }
 
 }  // namespace cli

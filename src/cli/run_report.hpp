@@ -28,6 +28,7 @@ inline constexpr const char* kConfirmationRequired = "ConfirmationRequired";
 inline constexpr const char* kPlanSafety = "PlanSafety";
 inline constexpr const char* kObjectsNotDeleted = "ObjectsNotDeleted";
 inline constexpr const char* kAuditLog = "AuditLogFailed";
+inline constexpr const char* kTargetsFailed = "TargetsFailed";  // some targets of many
 }  // namespace error_code
 
 struct RunError {

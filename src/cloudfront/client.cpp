@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "aws/error_response.hpp"
+#include "aws/send_attempt.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/timestamp.hpp"
 #include "aws/url_encoding.hpp"
@@ -36,29 +36,10 @@ net::HttpResponse Client::attempt(int n, const std::string& path, const std::str
     request.host = endpoint_.host;
     request.path = path;
     request.attempt = n;
-    net::HttpResponse response;
-    try {
-        // Signed afresh each attempt: a new date, and renewed credentials.
-        aws::sigv4::sign_request(request, credentials_->current(), kSigningRegion, kServiceId,
-                                 aws::amz_date(clock_()), false);
-        response = transport_->send(request);
-    } catch (const net::TransportFailure& failure) {
-        throw aws::ServiceError(kServiceId, aws::ErrorKind::kTransport, 0, "", failure.message, "",
-                                label);
-    }
-    if (response.status >= 200 && response.status < 300) return response;
-    const auto document = aws::parse_error_response(response.body);
-    const std::string code = document ? document->code : std::string();
-    aws::ServiceError error(
-        kServiceId, aws::classify(code, response.status, kCodes), response.status, code,
-        document
-            ? document->message
-            : "HTTP " + std::to_string(response.status) + " without a CloudFront error document",
-        document ? document->request_id : response.header("x-amz-request-id"), label);
-    if (auto after = aws::parse_retry_after(response.header("retry-after"))) {
-        error.retry_after = after;
-    }
-    throw error;
+    // Signed afresh each attempt: a new date, and renewed credentials.
+    aws::sigv4::sign_request(request, credentials_->current(), kSigningRegion, kServiceId,
+                             aws::amz_date(clock_()), false);
+    return aws::send_attempt(*transport_, request, kServiceId, kCodes, label);
 }
 
 DistributionConfig Client::get_distribution_config(const std::string& id) {

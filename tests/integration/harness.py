@@ -544,6 +544,31 @@ class S3TestCase(unittest.TestCase):
             time.sleep(0.02)
         self.fail(f"timed out waiting for {what}")
 
+    def run_at_terminal(self, args, answer: str, env_extra: dict | None = None):
+        """Runs the binary with a pseudo-terminal as stdin, waits for its prompt (an event,
+        with a generous deadline) and answers it. Returns (exit code, stderr, stdout)."""
+        import pty
+        import select
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([str(self.bin), *map(str, args)], stdin=slave,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=self.cli_env(env_extra), cwd=str(self.home))
+        os.close(slave)
+        stderr = b""
+        deadline = time.monotonic() + 60
+        while b"[y/N]" not in stderr and time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stderr], [], [], 1)
+            if ready:
+                chunk = os.read(proc.stderr.fileno(), 4096)
+                if not chunk:
+                    break
+                stderr += chunk
+        self.assertIn(b"[y/N]", stderr, "no prompt at the terminal")
+        os.write(master, answer.encode() + b"\n")
+        out, err = proc.communicate(timeout=60)
+        os.close(master)
+        return proc.returncode, stderr + err, out
+
     def plan(self, url: str, *args, expect_rc: int = 0, env_extra=None) -> dict:
         """Run `url ARGS --dry-run --output json --endpoint-url ...`, check rc, parse stdout."""
         full = [url, *map(str, args), "--dry-run", "--output", "json", *self.endpoint_args()]

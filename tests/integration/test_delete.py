@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
 import signal
 import subprocess
 import sys
@@ -116,27 +113,8 @@ class DeleteTest(harness.S3TestCase):
         self.assertIn("--yes", r.stderr)
 
     def run_at_terminal(self, bucket, answer: str):
-        """Runs the binary with a pseudo-terminal as stdin; answers the prompt."""
-        master, slave = pty.openpty()
-        proc = subprocess.Popen([str(self.bin), f"s3://{bucket}", "--keep", "3",
-                                 *self.endpoint_args()],
-                                stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=self.cli_env(), cwd=str(self.home))
-        os.close(slave)
-        stderr = b""
-        deadline = time.monotonic() + 60
-        while b"[y/N]" not in stderr and time.monotonic() < deadline:
-            ready, _, _ = select.select([proc.stderr], [], [], 1)
-            if ready:
-                chunk = os.read(proc.stderr.fileno(), 4096)
-                if not chunk:
-                    break
-                stderr += chunk
-        self.assertIn(b"[y/N]", stderr, "no prompt at the terminal")
-        os.write(master, answer.encode() + b"\n")
-        out, err = proc.communicate(timeout=60)
-        os.close(master)
-        return proc.returncode, stderr + err, out
+        return super().run_at_terminal([f"s3://{bucket}", "--keep", "3", *self.endpoint_args()],
+                                       answer)
 
     # 6b
     def test_at_a_terminal_n_keeps_everything(self):

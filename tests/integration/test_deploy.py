@@ -1,20 +1,29 @@
-"""The files that deploy s3-cleanup: IAM policy, Kubernetes CronJob, Dockerfile, CI workflow.
+"""The files that deploy s3-cleanup: IAM policy, Kubernetes CronJob and ConfigMap, Dockerfile,
+CI workflow.
 
 Nothing here runs a cluster, a container engine or GitHub: the files are parsed and checked
 against each other and against what the tests exercise — every flag the CronJob passes is
-one `s3-cleanup --help` lists, the Dockerfile installs the packages scripts/deps names and
-runs the cmake commands scripts/test runs, its runtime packages are the .deb's.
-Needs the binary only for --help; PyYAML (installed with the aws CLI) for the YAML files.
+one `s3-cleanup --help` lists, it mounts the ConfigMap where its --config points, the IAM
+policy grants what the ConfigMap's policy needs, the Dockerfile installs the packages
+scripts/deps names and runs the cmake commands scripts/test runs, its runtime packages are
+the .deb's. The binary runs for --help, and once with the CronJob's arguments and the
+ConfigMap's policy as a dry run against the test S3 server (PolicyDryRunTest).
+PyYAML (installed with the aws CLI) for the YAML files.
 """
 from __future__ import annotations
 
+import contextlib
+import fnmatch
 import json
+import posixpath
 import re
 import shlex
 import subprocess
 import unittest
+import uuid
 
 import harness
+from harness import Dep, days_ago, objects_of
 
 REPO = harness.REPO
 POLICY = REPO / "deploy" / "iam-policy.json"
@@ -25,6 +34,10 @@ RUNTIME_PACKAGES = {"libc6", "libcurl4", "libgcc-s1", "libpugixml1v5", "libssl3"
 # What CMake needs to configure and build (scripts/deps' list up to the lint tools).
 BUILD_PACKAGES = {"g++", "cmake", "ninja-build", "pkg-config", "libcurl4-openssl-dev", "libssl-dev",
                   "libpugixml-dev", "libcli11-dev", "nlohmann-json3-dev", "libgtest-dev", "python3"}
+# The flags of the run as a whole: the only ones s3-cleanup takes beside --config (the
+# targets and their policies are the file's).
+RUN_FLAGS = {"--config", "--dry-run", "--yes", "--output", "--concurrency", "--debug", "--quiet",
+             "--no-progress", "--log-file"}
 
 
 def load_yaml_docs(path):
@@ -116,14 +129,24 @@ class IamPolicyTest(unittest.TestCase):
             "s3:GetObject",  # --protect-referenced-by: the pointer object only
             "cloudfront:GetDistributionConfig",  # --protect-cloudfront: the distribution only
         })
-        bucket = bucket_in_cronjob()
+        # Exactly what the targets of the CronJob's policy need, on their buckets only.
+        targets = policy_targets()
+        buckets = {bucket_of(t["url"]) for t in targets}
         for a in ("s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketVersioning"):
-            self.assertEqual(by_action[a], {f"arn:aws:s3:::{bucket}"}, a)  # bucket-level actions
+            self.assertEqual(by_action[a], {f"arn:aws:s3:::{b}" for b in buckets}, a)  # the bucket
+        # Object-level: each target's objects, from the literal part of its root on.
+        deletable = {f"arn:aws:s3:::{bucket_of(t['url'])}/{literal_prefix(root_of(t['url']))}*"
+                     for t in targets}
         for a in ("s3:DeleteObject", "s3:DeleteObjectVersion"):
-            self.assertEqual(by_action[a], {f"arn:aws:s3:::{bucket}/*"}, a)  # object-level
-        self.assertEqual(by_action["s3:GetObject"], {f"arn:aws:s3:::{bucket}/index.html"})
-        (distribution,) = by_action["cloudfront:GetDistributionConfig"]
-        self.assertRegex(distribution, r"^arn:aws:cloudfront::\d{12}:distribution/[A-Z0-9]+$")
+            self.assertEqual(by_action[a], deletable, a)
+        pointers = {f"arn:aws:s3:::{bucket_of(t['url'])}/{key}"
+                    for t in targets for key in t.get("protect_referenced_by", [])}
+        self.assertEqual(by_action["s3:GetObject"], pointers)
+        distributions = by_action["cloudfront:GetDistributionConfig"]
+        for arn in distributions:
+            self.assertRegex(arn, r"^arn:aws:cloudfront::\d{12}:distribution/[A-Z0-9]+$")
+        self.assertEqual({arn.rsplit("/", 1)[1] for arn in distributions},
+                         {d for t in targets for d in t.get("protect_cloudfront", [])})
 
 
 def cronjob_docs():
@@ -139,11 +162,76 @@ def the(docs, kind):
     return found[0]
 
 
-def bucket_in_cronjob() -> str:
-    container = the(cronjob_docs(), "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"][
-        "containers"][0]
-    url = next(a for a in container["args"] if str(a).startswith("s3://"))
+def pod_spec(docs) -> dict:
+    return the(docs, "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+
+def config_path(container) -> str:
+    """The value of the container's --config."""
+    args = [str(a) for a in container["args"]]
+    for i, a in enumerate(args):
+        if a == "--config":
+            return args[i + 1]
+        if a.startswith("--config="):
+            return a.split("=", 1)[1]
+    raise AssertionError(f"no --config in {args}")
+
+
+def mounted_config(docs) -> tuple[dict, str, str]:
+    """(the mount, the ConfigMap's name, the key) that the file --config names comes from."""
+    pod = pod_spec(docs)
+    container = pod["containers"][0]
+    path = config_path(container)
+    directory, name = posixpath.split(path)
+    mounts = [m for m in container.get("volumeMounts", [])
+              if m["mountPath"].rstrip("/") == directory]
+    assert len(mounts) == 1, f"no volume mounted at {directory}, the directory of --config {path}"
+    volume = {v["name"]: v for v in pod.get("volumes", [])}[mounts[0]["name"]]
+    assert "configMap" in volume, f"--config {path} is not on a ConfigMap volume: {volume}"
+    key = name
+    for item in volume["configMap"].get("items", []):  # an item maps a key to another file name
+        if item["path"] == name:
+            key = item["key"]
+    return mounts[0], volume["configMap"]["name"], key
+
+
+def policy_text(docs=None) -> str:
+    """The policy file of the CronJob: the ConfigMap key its --config names."""
+    docs = docs if docs is not None else cronjob_docs()
+    _, configmap, key = mounted_config(docs)
+    (cm,) = [d for d in docs if d.get("kind") == "ConfigMap" and d["metadata"]["name"] == configmap]
+    return cm["data"][key]
+
+
+def policy_targets(text: str | None = None) -> list[dict]:
+    """The policy's targets with its defaults merged in (a target's own value wins)."""
+    import yaml
+    policy = yaml.safe_load(text if text is not None else policy_text())
+    defaults = policy.get("defaults") or {}
+    return [{**defaults, **t} for t in policy["targets"]]
+
+
+def bucket_of(url: str) -> str:
     return url[len("s3://"):].split("/", 1)[0]
+
+
+def root_of(url: str) -> str:
+    """ROOT/ of s3://BUCKET/ROOT/ ("" for the whole bucket), as s3-cleanup reads it."""
+    root = url[len("s3://"):].partition("/")[2]
+    return root if not root or root.endswith("/") else root + "/"
+
+
+GLOB_SEGMENT = re.compile(r"(?<!\\)[*?\[]")
+
+
+def literal_prefix(root: str) -> str:
+    """The folders of root before its first glob segment: "apps/" of "apps/*/"."""
+    prefix = ""
+    for segment in root.split("/")[:-1]:
+        if GLOB_SEGMENT.search(segment):
+            break
+        prefix += segment + "/"
+    return prefix
 
 
 class KubernetesTest(unittest.TestCase):
@@ -179,11 +267,14 @@ class KubernetesTest(unittest.TestCase):
         flags = {a.split("=", 1)[0] for a in args if a.startswith("--")}
         known = long_flags(help_text())
         self.assertEqual(flags - known, set(), f"flags not in s3-cleanup --help: {flags - known}")
-        self.assertRegex(args[0], r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")
+        # The targets come from the policy file: no URL, no policy flag beside --config
+        # (s3-cleanup refuses them, exit 2).
+        self.assertEqual(args[:2], ["--config", "/etc/s3-cleanup/policy.yaml"])
+        self.assertEqual([a for a in args if a.startswith("s3://")], [])
+        self.assertEqual(flags - RUN_FLAGS, set(), "policy flags beside --config")
+        self.assertNotIn("-k", args)
         self.assertIn("--yes", args)
         self.assertEqual(args[args.index("--output") + 1], "json")
-        keep = args[args.index("--keep") + 1] if "--keep" in args else args[args.index("-k") + 1]
-        self.assertGreaterEqual(int(keep), 1)
         log = args[args.index("--log-file") + 1]
         self.assertEqual(log, "/var/log/s3-cleanup/audit.jsonl")
         # The log's directory is a mounted volume that the pod declares.
@@ -196,12 +287,151 @@ class KubernetesTest(unittest.TestCase):
             pvc = the(self.docs, "PersistentVolumeClaim")
             self.assertEqual(claim["claimName"], pvc["metadata"]["name"])
 
+    def test_the_configmap_holds_a_policy(self):
+        import yaml
+        cm = the(self.docs, "ConfigMap")
+        self.assertEqual(cm["apiVersion"], "v1")
+        self.assertEqual(cm["metadata"]["name"], "s3-cleanup-policy")
+        self.assertEqual(set(cm["data"]), {"policy.yaml"})
+        policy = yaml.safe_load(cm["data"]["policy.yaml"])
+        self.assertIsInstance(policy, dict)
+        self.assertEqual(policy["version"], 1)
+        self.assertLessEqual(set(policy), {"version", "defaults", "targets"})
+        targets = policy_targets(cm["data"]["policy.yaml"])
+        self.assertGreaterEqual(len(targets), 2)
+        for target in targets:
+            self.assertRegex(target["url"], r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")
+            self.assertIsInstance(target["keep"], int)
+            self.assertGreaterEqual(target["keep"], 1)
+        self.assertTrue(any(GLOB_SEGMENT.search(root_of(t["url"])) for t in targets),
+                        "a target with a wildcard root")
+
+    def test_the_policy_is_mounted_where_config_points(self):
+        mount, configmap, key = mounted_config(self.docs)
+        self.assertEqual(configmap, the(self.docs, "ConfigMap")["metadata"]["name"])
+        self.assertIn(key, the(self.docs, "ConfigMap")["data"])
+        self.assertEqual(mount["mountPath"], "/etc/s3-cleanup")
+        self.assertIs(mount.get("readOnly"), True, "the policy is mounted read-only")
+        # Still a read-only root filesystem: the policy is a volume, not a file in the image.
+        self.assertIs(self.container["securityContext"]["readOnlyRootFilesystem"], True)
+        self.assertEqual(policy_text(self.docs), the(self.docs, "ConfigMap")["data"][key])
+
     def test_the_run_as_user_is_the_images_user(self):
         uid = self.pod["securityContext"].get("runAsUser") or \
             self.container.get("securityContext", {}).get("runAsUser")
         user = [rest for op, rest in dockerfile_stages()[-1]["lines"] if op == "USER"]
         self.assertEqual(len(user), 1)
         self.assertEqual(str(uid), user[0].split(":")[0])
+
+
+def concrete_roots(root: str) -> list[str]:
+    """Folders that a wildcard root matches, to seed: each '*' segment as blog and shop
+    ("apps/*/" -> apps/blog/, apps/shop/); a literal root is itself. In key order."""
+    roots = [""]
+    for segment in root.split("/")[:-1]:
+        if not GLOB_SEGMENT.search(segment):
+            roots = [r + segment.replace("\\", "") + "/" for r in roots]
+            continue
+        names = [segment.replace("*", app) for app in ("blog", "shop")]
+        assert all(fnmatch.fnmatchcase(n, segment) for n in names), \
+            f"teach concrete_roots() folders that the glob {segment!r} matches"
+        roots = [r + n + "/" for r in roots for n in names]
+    return sorted(roots)
+
+
+class PolicyDryRunTest(harness.S3TestCase):
+    """The ConfigMap's policy, run by the real binary with the CronJob's own arguments plus
+    --dry-run, against the test server: s3-cleanup must accept the file (no FILE:LINE error),
+    expand its wildcard root, read its live sources and plan every target: exit 0."""
+
+    def test_the_cronjobs_command_plans_the_configmaps_policy(self):
+        docs = cronjob_docs()
+        text = policy_text(docs)
+        targets = policy_targets(text)
+        # The test server's buckets are made per test (harness.new_bucket: unique names), so
+        # each bucket the policy names is replaced, in the policy's text, by a fresh bucket;
+        # the lines stay where they are. The same for the CloudFront distribution ids: moto
+        # makes up its own, so each id of the policy is replaced by one of a distribution
+        # created here.
+        fresh = {}
+        for target in targets:
+            bucket = bucket_of(target["url"])
+            if bucket not in fresh:
+                fresh[bucket] = self.new_bucket()
+        for bucket, name in fresh.items():
+            text = re.sub(rf"s3://{re.escape(bucket)}(?![a-z0-9.-])", f"s3://{name}", text)
+        planned = []  # (url of the expanded root, its target) in the order of the document
+        for target in policy_targets(text):
+            bucket, root = bucket_of(target["url"]), root_of(target["url"])
+            self.assertIn(bucket, fresh.values(), "every bucket of the policy was replaced")
+            roots = concrete_roots(root)
+            # 14 builds a root, 93 to 2 days old; and beside them what must never be a root
+            # or a deployment: a file directly under the level above a wildcard, the pointers.
+            extra = {f"{literal_prefix(root)}README.md": (b"r", days_ago(200))}
+            deps = [Dep(f"d{i:02d}", days_ago(100 - 7 * i), n=2, root=r)
+                    for r in roots for i in range(1, 15)]
+            deps += [Dep("release-2025.1", days_ago(300), n=1, root=r) for r in roots]
+            for key in target.get("protect_referenced_by", []):
+                extra[key] = (f'<script src="/{roots[0]}d02/app.js"></script>'.encode(),
+                              days_ago(1))
+            self.seed(bucket, objects_of(*deps, extra=extra))
+            for distribution in target.get("protect_cloudfront", []):
+                real = self.distribution(f"{bucket}.s3.amazonaws.com", f"/{roots[0]}d01")
+                text = re.sub(rf"(?<![A-Z0-9]){distribution}(?![A-Z0-9])", real, text)
+            planned += [(f"s3://{bucket}/{r}", target) for r in roots]
+
+        path = self.home / "policy.yaml"
+        path.write_text(text, encoding="utf-8")
+        log = self.home / "audit.jsonl"
+        container = pod_spec(docs)["containers"][0]
+        args = [str(a) for a in container["args"]]
+        args[args.index(config_path(container))] = str(path)
+        args[args.index("--log-file") + 1] = str(log)
+        with contextlib.ExitStack() as stack:
+            for bucket in fresh.values():
+                stack.enter_context(self.unchanged(bucket))
+            r = self.run_cli(*args, "--dry-run",
+                             env_extra={"AWS_ENDPOINT_URL": self.server.endpoint_url})
+        self.assertEqual(r.returncode, 0, self.explain(r))
+        self.assertFalse(log.exists(), "a dry run writes no audit log")
+        doc = json.loads(r.stdout)
+        self.assertNotIn("error", doc)
+        self.assertEqual(doc["warnings"], [])
+        self.assertEqual(doc["summary"]["targets"], len(planned))
+        self.assertEqual(doc["summary"]["failed"], 0)
+        self.assertEqual([t["url"] for t in doc["targets"]], [url for url, _ in planned])
+        for entry, (url, target) in zip(doc["targets"], planned):
+            self.assertNotIn("error", entry, entry.get("error"))
+            # The target as the file wrote it, and where.
+            self.assertRegex(entry["target"],
+                             rf"^{re.escape(target['url'])} \({re.escape(str(path))}:\d+\)$")
+            self.assertEqual(entry["policy"]["keep"], target["keep"])
+            reasons = {d["name"]: d["reason"] for d in entry["deployments"]}
+            self.assertEqual(len(reasons), 15, f"{url}: 14 builds and a release, nothing else")
+            self.assertEqual(reasons["release-2025.1"],
+                             "protected" if target.get("protect") else "past-keep")
+            if target.get("protect_cloudfront") and url == planned[0][0]:
+                self.assertEqual(reasons["d01"], "live")
+            if target.get("protect_referenced_by"):
+                self.assertEqual(reasons["d02"], "live")
+
+    def distribution(self, domain: str, origin_path: str) -> str:
+        """A distribution of moto's CloudFront (on the test server's port) with one origin."""
+        import boto3
+        cf = boto3.client("cloudfront", endpoint_url=self.server.endpoint_url,
+                          region_name="us-east-1", aws_access_key_id=self.server.access_key_id,
+                          aws_secret_access_key=self.server.secret_access_key)
+        config = {
+            "CallerReference": uuid.uuid4().hex, "Comment": "", "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [
+                {"Id": "site", "DomainName": domain, "OriginPath": origin_path,
+                 "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                "MinTTL": 0, "TrustedSigners": {"Enabled": False, "Quantity": 0}},
+        }
+        return cf.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
 
 
 def dockerfile_entrypoint() -> str:

@@ -302,13 +302,14 @@ class AuditLogTest(FitCase):
         return [json.loads(l) for l in text.splitlines()]
 
     def assertLineShape(self, line: dict, bucket: str, t0: str, t1: str):
-        keys = ["time", "bucket", "key", "version_id", "deployment", "outcome"]
+        keys = ["time", "target", "bucket", "key", "version_id", "deployment", "outcome"]
         if line.get("outcome") == "failed":
             keys.append("code")
         self.assertEqual(list(line), keys, line)  # these fields, in this order
         self.assertRegex(line["time"], AUDIT_TIME_RE)
         self.assertTrue(t0 <= line["time"] <= t1, (t0, line["time"], t1))
         self.assertEqual(line["bucket"], bucket)
+        self.assertTrue(line["target"].startswith(f"s3://{bucket}/"), line)
         self.assertIsNone(line["version_id"])
         self.assertEqual(line["deployment"], line["key"].split("/", 1)[0], line)
         self.assertIn(line["outcome"], ("deleted", "failed"))

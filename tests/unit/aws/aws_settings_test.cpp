@@ -299,6 +299,23 @@ TEST(AwsSettingsEndpoint, ProfileAfterTheEnvironment) {
     }
 }
 
+// The credential chain asks for a profile of the files, before any AwsSettings
+// exist: the same order, for the profile named.
+TEST(AwsSettingsEndpoint, ForAProfileOfTheFiles) {
+    FakeHome home;
+    home.config(
+        "[default]\nendpoint_url = http://default:1\n"
+        "[profile web]\nendpoint_url = http://web:2\nsts =\n  endpoint_url = http://websts:3\n");
+    const auto env = fake_env(home.env());
+    const auto files = aws::AwsConfigFiles::load(env);
+    EXPECT_EQ(aws::endpoint_url("sts", files, "web", env), "http://websts:3");
+    EXPECT_EQ(aws::endpoint_url("s3", files, "web", env), "http://web:2");
+    EXPECT_EQ(aws::endpoint_url("sts", files, "default", env), "http://default:1");
+    EXPECT_EQ(aws::endpoint_url("sts", files, "none", env), std::nullopt);
+    const auto with_variable = fake_env(home.env({{"AWS_ENDPOINT_URL_STS", "http://env:4"}}));
+    EXPECT_EQ(aws::endpoint_url("sts", files, "web", with_variable), "http://env:4");
+}
+
 TEST(AwsSettingsProfile, ResolvesWithoutAskingForCredentials) {
     FakeHome home;  // no files, no keys: resolve_settings would throw NoCredentialsError
     const auto settings = aws::resolve_profile({"", "eu-north-1"}, fake_env(home.env()));

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -102,11 +104,19 @@ std::string hex_sha256(const std::string& data) {
     return out;
 }
 
+// STS calls retried as by default, but without waiting.
+aws::RetryControl no_wait_retry() {
+    aws::RetryControl retry;
+    retry.random01 = [] { return 0.0; };
+    retry.sleep = [](std::chrono::milliseconds, const std::function<bool()>&) {};
+    return retry;
+}
+
 class CredentialChain : public ::testing::Test {
 protected:
     aws::AwsSettings resolve(const Env& extra, const std::string& profile_flag = "") {
         return aws::resolve_settings({profile_flag, ""}, awstest::fake_env(dir.env(extra)),
-                                     net.factory());
+                                     net.factory(), no_wait_retry());
     }
     std::vector<std::string> sent() const { return net.transport->sent_routes(); }
 
@@ -410,23 +420,29 @@ TEST_F(CredentialChain, StsEndpointTable) {
         const char* name;
         Env env;
         std::string config_region;
+        std::string profile_lines;  // more lines of [profile r]
         std::string route;
         std::string scope_region;
     };
+    const std::string profile_url = "endpoint_url = http://127.0.0.1:4510\n";
+    const std::string sts_block = "sts =\n  endpoint_url = http://127.0.0.1:4520/sts\n";
     const std::vector<Case> cases = {
         {"default_from_AWS_REGION",
          {{"AWS_REGION", "eu-west-1"}},
+         "",
          "",
          "POST https://sts.eu-west-1.amazonaws.com/",
          "eu-west-1"},
         {"default_from_profile_region",
          {},
          "ap-south-1",
+         "",
          "POST https://sts.ap-south-1.amazonaws.com/",
          "ap-south-1"},
-        {"default_region", {}, "", "POST https://sts.us-east-1.amazonaws.com/", "us-east-1"},
+        {"default_region", {}, "", "", "POST https://sts.us-east-1.amazonaws.com/", "us-east-1"},
         {"AWS_ENDPOINT_URL",
          {{"AWS_REGION", "eu-west-1"}, {"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"}},
+         "",
          "",
          "POST http://127.0.0.1:4566/",
          "eu-west-1"},
@@ -435,6 +451,7 @@ TEST_F(CredentialChain, StsEndpointTable) {
           {"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"},
           {"AWS_ENDPOINT_URL_STS", "https://sts.internal:8443/sts"}},
          "",
+         "",
          "POST https://sts.internal:8443/sts",
          "eu-west-1"},
         {"empty_AWS_ENDPOINT_URL_STS_ignored",
@@ -442,7 +459,39 @@ TEST_F(CredentialChain, StsEndpointTable) {
           {"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"},
           {"AWS_ENDPOINT_URL_STS", ""}},
          "",
+         "",
          "POST http://127.0.0.1:4566/",
+         "eu-west-1"},
+        // The profile, as the AWS SDKs read it: its `sts =` block, else its endpoint_url.
+        {"profile_endpoint_url",
+         {{"AWS_REGION", "eu-west-1"}},
+         "",
+         profile_url,
+         "POST http://127.0.0.1:4510/",
+         "eu-west-1"},
+        {"profile_sts_block",
+         {{"AWS_REGION", "eu-west-1"}},
+         "",
+         sts_block,
+         "POST http://127.0.0.1:4520/sts",
+         "eu-west-1"},
+        {"sts_block_beats_profile_endpoint_url",
+         {{"AWS_REGION", "eu-west-1"}},
+         "",
+         profile_url + sts_block,
+         "POST http://127.0.0.1:4520/sts",
+         "eu-west-1"},
+        {"AWS_ENDPOINT_URL_beats_the_profile",
+         {{"AWS_REGION", "eu-west-1"}, {"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"}},
+         "",
+         profile_url + sts_block,
+         "POST http://127.0.0.1:4566/",
+         "eu-west-1"},
+        {"AWS_ENDPOINT_URL_STS_beats_the_profile",
+         {{"AWS_REGION", "eu-west-1"}, {"AWS_ENDPOINT_URL_STS", "https://sts.internal:8443/sts"}},
+         "",
+         sts_block,
+         "POST https://sts.internal:8443/sts",
          "eu-west-1"},
     };
     for (const auto& c : cases) {
@@ -453,11 +502,12 @@ TEST_F(CredentialChain, StsEndpointTable) {
         home.config(
             "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
             "source_profile = base\n" +
-            (c.config_region.empty() ? "" : "region = " + c.config_region + "\n"));
+            (c.config_region.empty() ? "" : "region = " + c.config_region + "\n") +
+            c.profile_lines);
         transports.on(c.route,
                       http(200, sts_xml("AssumeRole", "ASIAROLEKEY00001", "RS0001", "RT0001")));
         const auto settings = aws::resolve_settings({"r", ""}, awstest::fake_env(home.env(c.env)),
-                                                    transports.factory());
+                                                    transports.factory(), no_wait_retry());
         EXPECT_EQ(settings.credentials->current().access_key_id, "ASIAROLEKEY00001");
         ASSERT_EQ(transports.transport->sent_routes(), std::vector<std::string>{c.route});
         EXPECT_TRUE(contains(authorization(transports.requests()[0]),
@@ -476,6 +526,46 @@ TEST_F(CredentialChain, BadStsEndpointIsCredentialsError) {
         EXPECT_TRUE(contains(error.message, "sts.example.com")) << error.message;
     }
     EXPECT_TRUE(net.requests().empty());
+}
+
+// The endpoint is the resolved profile's, not its source_profile's: the AWS
+// SDKs build the STS client from the profile asked for.
+TEST_F(CredentialChain, StsEndpointComesFromTheResolvedProfileNotItsSource) {
+    dir.credentials(kBaseCredentials);
+    dir.config(
+        "[profile base]\nendpoint_url = http://127.0.0.1:4510\n"
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n");
+    net.on(kStsRoute, http(200, sts_xml("AssumeRole", "ASIAROLEKEY00001", "RS0001", "RT0001")));
+    (void)resolve({{"AWS_REGION", "eu-west-1"}}, "r");
+    EXPECT_EQ(sent(), std::vector<std::string>{kStsRoute});
+}
+
+// The retry control handed to resolve_settings is the one STS calls use.
+TEST_F(CredentialChain, StsCallsAreRetriedAsTheRetryControlSays) {
+    dir.credentials(kBaseCredentials);
+    dir.config(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n"
+        "region = eu-west-1\n");
+    net.on(kStsRoute, http(503, "Service Unavailable"));
+    net.on(kStsRoute, awstest::refused("Connection reset by peer"));
+    net.on(kStsRoute, http(200, sts_xml("AssumeRole", "ASIAROLEKEY00001", "RS0001", "RT0001")));
+    EXPECT_EQ(resolve({}, "r").credentials->current().access_key_id, "ASIAROLEKEY00001");
+    EXPECT_EQ(net.requests().size(), 3u);
+
+    constexpr int kAttempts = 2;
+    auto retry = no_wait_retry();
+    retry.policy.max_attempts = kAttempts;
+    FakeTransports failing;
+    failing.on(kStsRoute, http(503, "Service Unavailable"));
+    try {
+        (void)aws::resolve_settings({"r", ""}, awstest::fake_env(dir.env()), failing.factory(),
+                                    retry);
+        FAIL() << "expected CredentialsError";
+    } catch (const CredentialsError& error) {
+        EXPECT_EQ(error.message,
+                  "STS AssumeRole for arn:aws:iam::123456789012:role/r failed: HTTP 503");
+    }
+    EXPECT_EQ(failing.requests().size(), static_cast<std::size_t>(kAttempts));
 }
 
 TEST_F(CredentialChain, ChainedRoleProfilesSignWithThePreviousRole) {
@@ -763,7 +853,7 @@ TEST_F(CredentialChain, StsErrorIsCredentialsErrorNamingTheCode) {
         transports.on(kStsRoute, c.answer);
         try {
             (void)aws::resolve_settings({"r", ""}, awstest::fake_env(dir.env()),
-                                        transports.factory());
+                                        transports.factory(), no_wait_retry());
             FAIL() << "expected CredentialsError";
         } catch (const CredentialsError& error) {
             for (const auto& part : c.mentions) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,24 @@ const char* kCredentials =
 
 // 2026-11-20T14:03:00Z
 aws::TimePoint fixed_now() { return aws::TimePoint{std::chrono::milliseconds{1795183380000LL}}; }
+aws::WallClock fixed_clock() { return fixed_now; }
+
+// The retry loop with its seams replaced: no waiting, the full jitter ceiling,
+// a throttle whose clock stands still, and every wait recorded.
+struct QuickRetry {
+    static constexpr int kMaxAttempts = 3;
+    QuickRetry() {
+        control.policy.max_attempts = kMaxAttempts;
+        control.throttle =
+            std::make_shared<aws::Throttle>([] { return std::chrono::steady_clock::time_point{}; });
+        control.random01 = [] { return 1.0; };
+        control.sleep = [waits = waits](std::chrono::milliseconds delay,
+                                        const std::function<bool()>&) { waits->push_back(delay); };
+    }
+    aws::RetryControl control;
+    std::shared_ptr<std::vector<std::chrono::milliseconds>> waits =
+        std::make_shared<std::vector<std::chrono::milliseconds>>();
+};
 
 // ------------------------------------------------------------------ parsing
 
@@ -125,8 +145,8 @@ TEST(AssumeRole, SignedFormPost) {
     params.external_id = "ext 1";
     params.duration_seconds = 900;
     const auto out = aws::assume_role(
-        transport, aws::sts_endpoint("http://127.0.0.1:4566", "eu-west-1"),
-        {"AKIASOURCE000001", "SOURCESECRET01", "SOURCETOKEN01"}, params, fixed_now());
+        transport, QuickRetry().control, aws::sts_endpoint("http://127.0.0.1:4566", "eu-west-1"),
+        {"AKIASOURCE000001", "SOURCESECRET01", "SOURCETOKEN01"}, params, fixed_clock());
     EXPECT_EQ(out.credentials.access_key_id, "ASIASTS000000001");
 
     ASSERT_EQ(transport.sent.size(), 1u);
@@ -187,8 +207,9 @@ TEST(AssumeRole, ErrorAnswers) {
         aws::AssumeRoleParams params;
         params.role_arn = "arn:aws:iam::123456789012:role/r";
         try {
-            (void)aws::assume_role(transport, aws::sts_endpoint("", "eu-west-1"),
-                                   {"AKIASOURCE000002", "SOURCESECRET02", ""}, params, fixed_now());
+            (void)aws::assume_role(
+                transport, QuickRetry().control, aws::sts_endpoint("", "eu-west-1"),
+                {"AKIASOURCE000002", "SOURCESECRET02", ""}, params, fixed_clock());
             FAIL() << "expected CredentialsError";
         } catch (const CredentialsError& error) {
             for (const auto& part : c.mentions) {
@@ -204,8 +225,9 @@ TEST(AssumeRoleWithWebIdentity, UnsignedWithToken) {
                  http(200, answer("AssumeRoleWithWebIdentity", kCredentials)));
     aws::AssumeRoleParams params;
     params.role_arn = "arn:aws:iam::123456789012:role/pod";
-    const auto out = aws::assume_role_with_web_identity(
-        transport, aws::sts_endpoint("", "us-west-2"), "eyJhbGciOi.payload+/=.sig", params);
+    const auto out = aws::assume_role_with_web_identity(transport, QuickRetry().control,
+                                                        aws::sts_endpoint("", "us-west-2"),
+                                                        "eyJhbGciOi.payload+/=.sig", params);
     EXPECT_EQ(out.credentials.access_key_id, "ASIASTS000000001");
     ASSERT_EQ(transport.sent.size(), 1u);
     const auto& request = transport.sent[0];
@@ -218,6 +240,164 @@ TEST(AssumeRoleWithWebIdentity, UnsignedWithToken) {
     EXPECT_EQ(fields.at("RoleArn"), "arn:aws:iam::123456789012:role/pod");
     EXPECT_EQ(fields.at("RoleSessionName"), "s3-cleanup");
     EXPECT_EQ(fields.at("WebIdentityToken"), "eyJhbGciOi.payload+/=.sig");
+}
+
+// ------------------------------------------------------------------ retries
+
+constexpr const char* kRoleArn = "arn:aws:iam::123456789012:role/r";
+constexpr const char* kStsRoute = "POST https://sts.eu-west-1.amazonaws.com/";
+
+std::string error_document(const std::string& code, const std::string& message) {
+    return R"(<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error>)"
+           "<Type>Sender</Type><Code>" +
+           code + "</Code><Message>" + message +
+           "</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
+}
+
+// AssumeRole for kRoleArn through transport, with retry.
+aws::TimedCredentials assume(awstest::ScriptedTransport& transport, const aws::RetryControl& retry,
+                             const aws::WallClock& clock = fixed_clock()) {
+    aws::AssumeRoleParams params;
+    params.role_arn = kRoleArn;
+    return aws::assume_role(transport, retry, aws::sts_endpoint("", "eu-west-1"),
+                            {"AKIASOURCE000003", "SOURCESECRET03", ""}, params, clock);
+}
+
+// The CredentialsError of assume(); fails the test when there is none.
+std::string assume_error(awstest::ScriptedTransport& transport, const aws::RetryControl& retry) {
+    try {
+        (void)assume(transport, retry);
+    } catch (const CredentialsError& error) {
+        return error.message;
+    }
+    ADD_FAILURE() << "expected CredentialsError";
+    return {};
+}
+
+TEST(StsRetries, ThrottlingAndServerErrorsAreRetriedThenSucceed) {
+    awstest::ScriptedTransport transport;
+    transport.on(kStsRoute, http(503, "Service Unavailable"));
+    transport.on(kStsRoute,
+                 http(400, error_document("Throttling", "Rate exceeded"), {{"retry-after", "2"}}));
+    transport.on(kStsRoute, http(200, answer("AssumeRole", kCredentials)));
+    QuickRetry retry;
+    // One second later at every signature: each attempt is signed afresh.
+    auto now = std::make_shared<aws::TimePoint>(fixed_now());
+    const aws::WallClock ticking = [now] { return *now += std::chrono::seconds(1); };
+
+    EXPECT_EQ(assume(transport, retry.control, ticking).credentials.access_key_id,
+              "ASIASTS000000001");
+    ASSERT_EQ(transport.sent.size(), 3u);
+    EXPECT_EQ(transport.sent[0].attempt, 1);
+    EXPECT_EQ(transport.sent[2].attempt, 3);
+    EXPECT_EQ(header(transport.sent[0], "x-amz-date"), "20261120T140301Z");
+    EXPECT_EQ(header(transport.sent[2], "x-amz-date"), "20261120T140303Z");
+    EXPECT_EQ(form_fields(transport.sent[2].body).at("RoleArn"), kRoleArn);
+    // Full jitter at its ceiling, then the server's Retry-After as the floor,
+    // then the gap the shared throttle opened after two throttled answers.
+    EXPECT_EQ(*retry.waits, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(200),
+                                                                    std::chrono::milliseconds(2000),
+                                                                    aws::Throttle::kFirstGap}));
+}
+
+TEST(StsRetries, AccessDeniedIsNotRetried) {
+    awstest::ScriptedTransport transport;
+    transport.on(kStsRoute, http(403, error_document("AccessDenied", "not allowed")));
+    QuickRetry retry;
+    EXPECT_EQ(assume_error(transport, retry.control),
+              "STS AssumeRole for arn:aws:iam::123456789012:role/r failed: AccessDenied: not "
+              "allowed (HTTP 403)");
+    EXPECT_EQ(transport.sent.size(), 1u);
+    EXPECT_TRUE(retry.waits->empty());
+}
+
+TEST(StsRetries, GivesUpAfterMaxAttemptsWithTheLastFailure) {
+    struct Case {
+        const char* name;
+        awstest::Answer answer;
+        std::string message;
+    };
+    const std::string call = std::string("STS AssumeRole for ") + kRoleArn;
+    const std::vector<Case> cases = {
+        {"plain_status", http(503, "Service Unavailable"), call + " failed: HTTP 503"},
+        {"throttled", http(400, error_document("Throttling", "Rate exceeded")),
+         call + " failed: Throttling: Rate exceeded (HTTP 400)"},
+        {"transport", awstest::refused("SSL connect error"), call + ": SSL connect error"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        awstest::ScriptedTransport transport;
+        transport.on(kStsRoute, c.answer);  // the last answer repeats
+        QuickRetry retry;
+        EXPECT_EQ(assume_error(transport, retry.control), c.message);
+        EXPECT_EQ(transport.sent.size(), static_cast<std::size_t>(QuickRetry::kMaxAttempts));
+    }
+}
+
+TEST(StsRetries, TransportFailureIsRetried) {
+    awstest::ScriptedTransport transport;
+    transport.on(kStsRoute, awstest::refused("Connection reset by peer"));
+    transport.on(kStsRoute, http(200, answer("AssumeRole", kCredentials)));
+    QuickRetry retry;
+    EXPECT_EQ(assume(transport, retry.control).credentials.access_key_id, "ASIASTS000000001");
+    EXPECT_EQ(transport.sent.size(), 2u);
+}
+
+TEST(StsRetries, AStopRequestedWhileWaitingEndsTheCall) {
+    awstest::ScriptedTransport transport;
+    transport.on(kStsRoute, http(503, "Service Unavailable"));
+    QuickRetry retry;
+    auto stop = std::make_shared<bool>(false);
+    retry.control.stop_requested = [stop] { return *stop; };
+    // Ctrl-C during the wait before the second attempt.
+    retry.control.sleep = [stop](std::chrono::milliseconds, const std::function<bool()>&) {
+        *stop = true;
+    };
+    EXPECT_EQ(
+        assume_error(transport, retry.control),
+        std::string("STS AssumeRole for ") + kRoleArn + ": stopped before the request was sent");
+    EXPECT_EQ(transport.sent.size(), 1u);
+}
+
+TEST(StsRetries, StsCodesAreClassifiedForWebIdentity) {
+    struct Case {
+        const char* name;
+        std::string code;
+        std::size_t requests;
+    };
+    const std::vector<Case> cases = {
+        // The identity provider was out of reach: passing, though HTTP 400.
+        {"idp_unreachable", "IDPCommunicationError", QuickRetry::kMaxAttempts},
+        {"bad_token", "InvalidIdentityToken", 1},
+        {"expired_token", "ExpiredTokenException", 1},
+        {"rejected_claim", "IDPRejectedClaim", 1},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        awstest::ScriptedTransport transport;
+        transport.on(kStsRoute, http(400, error_document(c.code, "no")));
+        aws::AssumeRoleParams params;
+        params.role_arn = kRoleArn;
+        try {
+            (void)aws::assume_role_with_web_identity(transport, QuickRetry().control,
+                                                     aws::sts_endpoint("", "eu-west-1"),
+                                                     "eyJ.token.sig", params);
+            FAIL() << "expected CredentialsError";
+        } catch (const CredentialsError& error) {
+            EXPECT_EQ(error.message, "STS AssumeRoleWithWebIdentity for " + std::string(kRoleArn) +
+                                         " failed: " + c.code + ": no (HTTP 400)");
+        }
+        EXPECT_EQ(transport.sent.size(), c.requests);
+    }
+}
+
+// A 200 that holds no credentials is STS's final word, not a passing failure.
+TEST(StsRetries, AnAnswerWithoutCredentialsIsNotRetried) {
+    awstest::ScriptedTransport transport;
+    transport.on(kStsRoute, http(200, "<html/>"));
+    EXPECT_NE(assume_error(transport, QuickRetry().control).find("no credentials"),
+              std::string::npos);
+    EXPECT_EQ(transport.sent.size(), 1u);
 }
 
 }  // namespace

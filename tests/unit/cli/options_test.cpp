@@ -93,6 +93,39 @@ INSTANTIATE_TEST_SUITE_P(
         ValidateCase{"sort_by_bad", [](RawOptions& r) { r.sort_by = "size"; }, "--sort-by"},
         ValidateCase{"sort_by_case", [](RawOptions& r) { r.sort_by = "Newest"; }, "--sort-by"},
         ValidateCase{"output_json", [](RawOptions& r) { r.output = "json"; }, ""},
+        ValidateCase{"no_url", [](RawOptions& r) { r.url.clear(); }, "url: an s3://"},
+        ValidateCase{"no_keep", [](RawOptions& r) { r.keep.reset(); }, "--keep N is required"},
+        ValidateCase{"glob_root", [](RawOptions& r) { r.url = "s3://b-1/apps/*/"; }, ""},
+        ValidateCase{"bad_glob_root", [](RawOptions& r) { r.url = "s3://b-1/apps/[a/"; },
+                     "the segment '[a' is not a valid glob"},
+        ValidateCase{"config_with_url", [](RawOptions& r) { r.config = "p.yaml"; },
+                     "give no URL and no policy flag beside it (got 's3://my-bucket/sites/' "
+                     "and '--keep')"},
+        ValidateCase{"config_with_sort_by",
+                     [](RawOptions& r) {
+                         r.url.clear();
+                         r.keep.reset();
+                         r.config = "p.yaml";
+                         r.sort_by = "name";
+                         r.purge_versions = true;
+                     },
+                     "(got '--sort-by' and '--purge-versions')"},
+        ValidateCase{"config_empty",
+                     [](RawOptions& r) {
+                         r.url.clear();
+                         r.keep.reset();
+                         r.config = "";
+                     },
+                     "--config must not be empty"},
+        ValidateCase{"config_alone",
+                     [](RawOptions& r) {
+                         r.url.clear();
+                         r.keep.reset();
+                         r.config = "p.yaml";
+                         r.yes = true;
+                         r.concurrency = "4";
+                     },
+                     ""},
         ValidateCase{"output_bad", [](RawOptions& r) { r.output = "yaml"; }, "--output"},
         ValidateCase{"empty_region", [](RawOptions& r) { r.region = ""; }, "--region"},
         ValidateCase{"empty_profile", [](RawOptions& r) { r.profile = ""; }, "--profile"},

@@ -268,7 +268,7 @@ TEST(PlanOutputText, OneRowPerDeploymentAndSummary) {
     // Header line, column header, 4 rows, summary.
     ASSERT_EQ(lines.size(), 7u);
     EXPECT_NE(lines[0].find("s3://my-bucket/sites/"), std::string::npos);
-    EXPECT_NE(lines[0].find("keep 2"), std::string::npos);
+    EXPECT_NE(lines[0].find(": keep the 2 newest deployments by last write;"), std::string::npos);
     EXPECT_NE(lines[1].find("DEPLOYMENT"), std::string::npos);
     EXPECT_NE(lines[1].find("ACTION"), std::string::npos);
 

@@ -95,7 +95,9 @@ TEST_F(ClientTest, AStatusWithoutAnErrorDocumentNamesTheStatus) {
         FAIL() << "no error";
     } catch (const aws::ServiceError& error) {
         EXPECT_EQ(error.kind, aws::ErrorKind::kAccessDenied);
-        EXPECT_NE(std::string(error.what()).find("HTTP 403"), std::string::npos) << error.what();
+        const std::string what = error.what();
+        EXPECT_NE(what.find("HTTP 403"), std::string::npos) << what;
+        EXPECT_EQ(what.find("HTTP 403"), what.rfind("HTTP 403")) << "said once: " << what;
     }
 }
 

@@ -1,0 +1,42 @@
+#include "aws/send_attempt.hpp"
+
+#include "aws/error_response.hpp"
+#include "aws/retry_policy.hpp"
+
+namespace aws {
+
+namespace {
+
+constexpr long kFirstSuccessStatus = 200;
+constexpr long kFirstNonSuccessStatus = 300;
+
+}  // namespace
+
+net::HttpResponse send_attempt(net::HttpTransport& transport, const net::HttpRequest& request,
+                               const std::string& service, CodeTable service_codes,
+                               const std::string& label) {
+    net::HttpResponse response;
+    try {
+        response = transport.send(request);
+    } catch (const net::TransportFailure& failure) {
+        throw ServiceError(service, ErrorKind::kTransport, 0, "", failure.message, "", label);
+    }
+    if (response.status >= kFirstSuccessStatus && response.status < kFirstNonSuccessStatus) {
+        return response;
+    }
+    const auto document = parse_error_response(response.body);
+    const std::string code = document ? document->code : std::string();
+    const ErrorKind kind = classify(code, response.status, service_codes);
+    // A proxy's page or an empty body: the status is all there is to say, once.
+    ServiceError error =
+        document ? ServiceError(service, kind, response.status, code, document->message,
+                                document->request_id, label)
+                 : ServiceError::status_in_message(
+                       service, kind, response.status,
+                       "HTTP " + std::to_string(response.status) + " without an error document",
+                       response.header("x-amz-request-id"), label);
+    if (auto after = parse_retry_after(response.header("retry-after"))) error.retry_after = after;
+    throw error;
+}
+
+}  // namespace aws
