@@ -277,17 +277,27 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
     } else {
         const std::size_t name_width = name_column(
             plan.decisions, 10, [](const auto& d) { return printable(d.deployment.name); });
+        // On a versioned bucket two more columns: what each deployment stores
+        // by version id (delete markers included), whatever the mode.
+        const bool versioned = plan.versioned();
         auto row = [&](const std::string& name, const std::string& when, const std::string& objects,
-                       const std::string& size, const std::string& action,
+                       const std::string& size, const std::string& versions,
+                       const std::string& stored, const std::string& action,
                        const std::string& reason) {
-            char rest[128];
-            std::snprintf(rest, sizeof rest, "  %-20s  %9s  %10s  %-6s  %s\n", when.c_str(),
-                          objects.c_str(), size.c_str(), action.c_str(), reason.c_str());
+            char rest[160];
+            char stored_columns[48] = "";
+            if (versioned) {
+                std::snprintf(stored_columns, sizeof stored_columns, "  %9s  %10s",
+                              versions.c_str(), stored.c_str());
+            }
+            std::snprintf(rest, sizeof rest, "  %-20s  %9s  %10s%s  %-6s  %s\n", when.c_str(),
+                          objects.c_str(), size.c_str(), stored_columns, action.c_str(),
+                          reason.c_str());
             out << name_cell(name, name_width) << rest;
         };
         const bool by_oldest = plan.policy.sort_by == retention::SortBy::kOldest;
-        row("DEPLOYMENT", by_oldest ? "OLDEST OBJECT" : "LAST WRITTEN", "OBJECTS", "SIZE", "ACTION",
-            "REASON");
+        row("DEPLOYMENT", by_oldest ? "OLDEST OBJECT" : "LAST WRITTEN", "OBJECTS", "SIZE",
+            "VERSIONS", "STORED", "ACTION", "REASON");
         for (const auto& d : plan.decisions) {
             const auto& dep = d.deployment;
             std::string action = d.action == retention::Action::kKeep ? "KEEP" : "DELETE";
@@ -296,7 +306,9 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
             row(printable(dep.name),
                 dep.listed ? aws::format_timestamp(by_oldest ? dep.oldest : dep.newest) : unknown,
                 dep.listed ? thousands(dep.objects) : unknown,
-                dep.listed ? human_bytes(dep.bytes) : unknown, action,
+                dep.listed ? human_bytes(dep.bytes) : unknown,
+                dep.versions_counted ? thousands(dep.versions + dep.delete_markers) : unknown,
+                dep.versions_counted ? human_bytes(dep.version_bytes) : unknown, action,
                 retention::to_string(d.reason));
         }
     }
@@ -351,6 +363,19 @@ void print_run_summary(std::ostream& out, const std::vector<RunSummaryLine>& lin
         << human_bytes(total.bytes_to_delete) << ")\n";
 }
 
+namespace {
+
+// Bytes a deployment's deletion frees in the plan's mode: a plain delete on a
+// versioned bucket only adds delete markers (nothing freed), a purge frees
+// every version; null when the figure is not known (kept by name, unlisted).
+nlohmann::ordered_json frees(const retention::Plan& plan, const retention::Deployment& dep) {
+    if (!plan.versioned()) return dep.listed ? nlohmann::ordered_json(dep.bytes) : nullptr;
+    if (!plan.purge_versions) return 0;
+    return dep.versions_counted ? nlohmann::ordered_json(dep.version_bytes) : nullptr;
+}
+
+}  // namespace
+
 nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
     using json = nlohmann::ordered_json;
     json policy{{"keep", plan.policy.keep},
@@ -368,9 +393,13 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
              {"bytes", dep.listed ? json(dep.bytes) : json(nullptr)},
              {"newest", dep.listed ? json(aws::format_timestamp(dep.newest)) : json(nullptr)},
              {"oldest", dep.listed ? json(aws::format_timestamp(dep.oldest)) : json(nullptr)},
+             // What it stores by version id (versions, delete markers included)
+             // and what deleting it frees in the chosen mode.
              {"versions",
-              dep.versions_listed ? json(dep.versions + dep.delete_markers) : json(nullptr)},
-             {"version_bytes", dep.versions_listed ? json(dep.version_bytes) : json(nullptr)},
+              dep.versions_counted ? json(dep.versions + dep.delete_markers) : json(nullptr)},
+             {"delete_markers", dep.versions_counted ? json(dep.delete_markers) : json(nullptr)},
+             {"version_bytes", dep.versions_counted ? json(dep.version_bytes) : json(nullptr)},
+             {"bytes_freed_if_deleted", frees(plan, dep)},
              {"action", retention::to_string(d.action)},
              {"reason", retention::to_string(d.reason)}});
     }

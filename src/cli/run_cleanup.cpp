@@ -48,15 +48,22 @@ void print_debug(const std::string& line) {
 
 // Transports for S3 take --timeout; the credential sources bring their own
 // (shorter) limits in the options they ask with.
-net::TransportFactory transport_factory(const Options& cli) {
-    return [debug = cli.debug, timeout = cli.timeout_seconds](
+// Debug lines of one target of many begin with it (`label`), so a run over
+// a whole estate can be read line by line.
+std::function<void(const std::string&)> debug_printer(const std::string& label) {
+    if (label.empty()) return print_debug;
+    return [label](const std::string& line) { print_debug(label + line); };
+}
+
+net::TransportFactory transport_factory(const Options& cli, const std::string& label) {
+    return [debug = cli.debug, timeout = cli.timeout_seconds, print = debug_printer(label)](
                const net::TransportOptions& asked) -> std::shared_ptr<net::HttpTransport> {
         net::TransportOptions options = asked;
         options.connect_timeout_ms = std::min<long>(asked.connect_timeout_ms, timeout * 1000L);
         options.stall_timeout_seconds = std::min<long>(asked.stall_timeout_seconds, timeout);
         auto transport = std::make_shared<net::CurlTransport>(options);
         if (!debug) return transport;
-        return std::make_shared<net::DebugTransport>(transport, print_debug);
+        return std::make_shared<net::DebugTransport>(transport, print);
     };
 }
 
@@ -110,6 +117,7 @@ struct Target {
     s3::ClientConfig config;
     aws::AwsSettings settings;
     aws::HttpUrl cloudfront_endpoint;  // with --protect-cloudfront
+    std::string debug_label;           // "[s3://web/apps/*/ (policy.yaml:9)] " of many, else empty
     std::unique_ptr<s3::Client> client;
     std::unique_ptr<cloudfront::Client> cloudfront;
 };
@@ -315,7 +323,10 @@ std::optional<int> Run::open_audit_log() {
 
 std::optional<int> Run::configure(Target& target) {
     const Options& options = target.options;
-    target.transports = transport_factory(options);
+    // A run of several targets names the target on each debug line.
+    const bool labelled = targets_.size() > 1 || retention::has_glob(options.url.root);
+    target.debug_label = labelled ? "[" + target_name(options) + "] " : std::string();
+    target.transports = transport_factory(options, target.debug_label);
     aws::AwsSettings settings;
     s3::Settings s3_settings;
     const std::string where = target.options.origin.empty() ? "" : target_name(options) + ": ";
@@ -357,7 +368,7 @@ std::optional<int> Run::configure(Target& target) {
     }
     target.client = std::make_unique<s3::Client>(config, target.transports);
     auto& client = *target.client;
-    if (options.debug) client.on_notice = print_debug;
+    if (options.debug) client.on_notice = debug_printer(target.debug_label);
     client.retry.policy.max_attempts = options.max_attempts;
     client.bypass_governance_retention = options.bypass_governance_retention;
     client.retry.stop_requested = [] { return stop_signal() != 0; };
@@ -464,7 +475,7 @@ LiveReading Run::read_live(Unit& unit) {
                             return *target.cloudfront;
                         },
                         custom_host(target.config.endpoint_url)};
-    if (options_.debug) clients.debug = print_debug;
+    if (options_.debug) clients.debug = debug_printer(target.debug_label);
     Options options = target.options;
     options.url.root = unit.root;
     LiveReading live = read_live_sources(options, clients);

@@ -19,8 +19,8 @@ namespace retention {
 struct ListedObject {
     std::string key;
     std::uint64_t size = 0;
-    aws::TimePoint last_modified{};  // listings of current objects only
-    std::string version_id;          // version listings only
+    aws::TimePoint last_modified{};
+    std::string version_id;  // version listings only
     bool is_latest = false;
     bool is_delete_marker = false;
 };

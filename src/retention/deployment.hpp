@@ -42,6 +42,10 @@ struct Deployment {
     // With --purge-versions on a versioned bucket: every version and delete
     // marker under prefix (contents then holds them, by version id).
     bool versions_listed = false;
+    // On a versioned bucket: the figures below were counted (from the version
+    // listing that also found the current objects), whether or not contents
+    // holds the versions.
+    bool versions_counted = false;
     std::uint64_t versions = 0;  // versions, current ones included
     std::uint64_t delete_markers = 0;
     std::uint64_t version_bytes = 0;

@@ -35,9 +35,21 @@ struct TimeRange {
     [[nodiscard]] bool empty() const { return !any; }
 };
 
+// One version or delete marker, in the deployment's figures.
+void count_version(Deployment& deployment, const ListedObject& entry) {
+    // Versions of folder markers, and delete markers of them, are no content.
+    if (!is_folder_marker(entry.key, entry.size)) ++deployment.content_versions;
+    if (entry.is_delete_marker) {
+        ++deployment.delete_markers;
+    } else {
+        ++deployment.versions;
+        deployment.version_bytes += entry.size;
+    }
+}
+
 }  // namespace
 
-void list_deployment(Bucket& bucket, Deployment& deployment) {
+void list_deployment(Bucket& bucket, Deployment& deployment, bool versioned) {
     const std::string& prefix = deployment.prefix;
     deployment.objects = 0;
     deployment.bytes = 0;
@@ -45,24 +57,32 @@ void list_deployment(Bucket& bucket, Deployment& deployment) {
     deployment.folder_markers = 0;
     deployment.has_direct_objects = false;
     deployment.has_subfolders = false;
+    deployment.versions = 0;
+    deployment.delete_markers = 0;
+    deployment.version_bytes = 0;
+    deployment.content_versions = 0;
     // Times of the content and of the folder markers apart: markers count only
     // when there is nothing else.
     TimeRange content;
     TimeRange markers;
-    bucket.list({.prefix = prefix}, [&](ListedPage& page) {
+    auto add_current = [&](const ListedObject& entry) {
+        if (is_folder_marker(entry.key, entry.size)) {
+            markers.add(entry.last_modified);
+            ++deployment.folder_markers;
+        } else {
+            content.add(entry.last_modified);
+            const std::string_view rest = std::string_view(entry.key).substr(prefix.size());
+            (rest.find('/') == std::string_view::npos ? deployment.has_direct_objects
+                                                      : deployment.has_subfolders) = true;
+        }
+        ++deployment.objects;
+        deployment.bytes += entry.size;
+        deployment.contents.add(entry.key, entry.size);
+    };
+    bucket.list({.prefix = prefix, .versions = versioned}, [&](ListedPage& page) {
         for (const auto& entry : page.objects) {
-            if (is_folder_marker(entry.key, entry.size)) {
-                markers.add(entry.last_modified);
-                ++deployment.folder_markers;
-            } else {
-                content.add(entry.last_modified);
-                const std::string_view rest = std::string_view(entry.key).substr(prefix.size());
-                (rest.find('/') == std::string_view::npos ? deployment.has_direct_objects
-                                                          : deployment.has_subfolders) = true;
-            }
-            ++deployment.objects;
-            deployment.bytes += entry.size;
-            deployment.contents.add(entry.key, entry.size);
+            if (versioned) count_version(deployment, entry);
+            if (!versioned || (entry.is_latest && !entry.is_delete_marker)) add_current(entry);
         }
         return true;
     });
@@ -71,6 +91,7 @@ void list_deployment(Bucket& bucket, Deployment& deployment) {
     deployment.oldest = age.oldest;
     deployment.contents.shrink_to_fit();
     deployment.listed = true;
+    deployment.versions_counted = versioned;
 }
 
 void list_versions(Bucket& bucket, Deployment& deployment) {
@@ -78,23 +99,18 @@ void list_versions(Bucket& bucket, Deployment& deployment) {
     deployment.versions = 0;
     deployment.delete_markers = 0;
     deployment.version_bytes = 0;
+    deployment.content_versions = 0;
     bucket.list({.prefix = deployment.prefix, .versions = true}, [&](ListedPage& page) {
         for (const auto& entry : page.objects) {
             deployment.contents.add_version(entry.key, entry.size, entry.version_id,
                                             entry.is_delete_marker, entry.is_latest);
-            // Versions of folder markers, and delete markers of them, are no content.
-            if (!is_folder_marker(entry.key, entry.size)) ++deployment.content_versions;
-            if (entry.is_delete_marker) {
-                ++deployment.delete_markers;
-            } else {
-                ++deployment.versions;
-                deployment.version_bytes += entry.size;
-            }
+            count_version(deployment, entry);
         }
         return true;
     });
     deployment.contents.shrink_to_fit();
     deployment.versions_listed = true;
+    deployment.versions_counted = true;
 }
 
 std::vector<std::string> list_version_folders(Bucket& bucket, const std::string& root) {

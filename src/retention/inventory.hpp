@@ -20,8 +20,11 @@ struct Folders {
 Folders list_folders(Bucket& bucket, const std::string& root);
 
 // Lists every object under deployment.prefix into it (listed becomes true).
-// A folder whose listing comes back empty has no current objects.
-void list_deployment(Bucket& bucket, Deployment& deployment);
+// A folder whose listing comes back empty has no current objects. On a
+// versioned bucket the listing is of versions: the same current objects (each
+// key's latest version, unless that is a delete marker) and ages, and what
+// the folder stores by version id, in one listing.
+void list_deployment(Bucket& bucket, Deployment& deployment, bool versioned = false);
 
 // Lists every version and delete marker under deployment.prefix into its
 // contents (by version id) and its version counts.

@@ -14,14 +14,15 @@ namespace retention {
 
 namespace {
 
-// Lists deployments in parallel, reporting progress after each.
+// Lists deployments in parallel, reporting progress after each; on a
+// versioned bucket by version, so the plan shows what each one stores.
 void list_all(Bucket& bucket, const std::vector<Deployment*>& deployments,
-              const BuildOptions& options) {
+              const BuildOptions& options, bool versioned) {
     std::mutex mutex;
     std::uint64_t done = 0;
     std::uint64_t objects = 0;
     for_each_parallel(deployments.size(), options.concurrency, [&](std::size_t k) {
-        list_deployment(bucket, *deployments[k]);
+        list_deployment(bucket, *deployments[k], versioned);
         std::lock_guard lock(mutex);
         ++done;
         objects += deployments[k]->objects;
@@ -52,7 +53,8 @@ void release_kept(Plan& plan) {
 
 Plan plan_from_names(Bucket& bucket, const std::string& bucket_name, const std::string& root,
                      std::vector<Deployment> folders, const Policy& policy,
-                     const BuildOptions& options, std::vector<std::string>& empty_folders) {
+                     const BuildOptions& options, bool versioned,
+                     std::vector<std::string>& empty_folders) {
     // Decide on names; confirm the kept ones hold objects; decide again
     // without the empty ones until every kept one is confirmed.
     // One byte a folder, not std::vector<bool>: the checks run in parallel, and
@@ -109,7 +111,7 @@ Plan plan_from_names(Bucket& bucket, const std::string& bucket_name, const std::
     for (auto& decision : plan.decisions) {
         if (decision.action == Action::kDelete) doomed.push_back(&decision.deployment);
     }
-    list_all(bucket, doomed, options);
+    list_all(bucket, doomed, options, versioned);
     // A doomed folder that turned out empty is no deployment: it leaves the
     // plan. The kept ones are unaffected (they were confirmed above).
     std::vector<Deployment> final_set;
@@ -208,6 +210,8 @@ Plan build_plan(Bucket& bucket, const std::string& bucket_name, const std::strin
     } catch (const aws::ServiceError& error) {
         if (error.kind != aws::ErrorKind::kAccessDenied || options.purge_versions) throw;
     }
+    const bool versioned_bucket =
+        versioning == Versioning::kEnabled || versioning == Versioning::kSuspended;
     Folders folders = list_folders(bucket, root);
     RootFacts facts{folders.deployments.size(), folders.root_objects, false};
     std::vector<LiveSource> live = options.live;
@@ -216,13 +220,13 @@ Plan build_plan(Bucket& bucket, const std::string& bucket_name, const std::strin
     Plan plan;
     if (names_suffice(policy)) {
         plan = plan_from_names(bucket, bucket_name, root, std::move(folders.deployments),
-                               policy_with_live, options, empty_folders);
+                               policy_with_live, options, versioned_bucket, empty_folders);
     } else {
         auto& deployments = folders.deployments;
         std::vector<Deployment*> all;
         all.reserve(deployments.size());
         for (auto& d : deployments) all.push_back(&d);
-        list_all(bucket, all, options);
+        list_all(bucket, all, options, versioned_bucket);
         drop_empty(deployments, empty_folders);
         plan = make_plan(bucket_name, root, std::move(deployments), policy_with_live);
     }

@@ -59,6 +59,7 @@ void S3Bucket::list_versions(const Listing& listing,
             object.key = std::move(entry.key);
             object.size = entry.size;
             object.version_id = std::move(entry.version_id);
+            object.last_modified = entry.last_modified;
             object.is_latest = entry.is_latest;
             object.is_delete_marker = entry.is_delete_marker;
             out.objects.push_back(std::move(object));

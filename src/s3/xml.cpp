@@ -39,10 +39,11 @@ std::uint64_t parse_size(const char* text) {
     return value;
 }
 
-aws::TimePoint parse_last_modified(const char* text, const std::string& key) {
+aws::TimePoint parse_last_modified(const char* text, const std::string& key,
+                                   const char* what = "ListObjectsV2") {
     auto when = aws::parse_timestamp(text);
     if (!when) {
-        throw XmlParseError{"ListObjectsV2: unreadable LastModified '" + std::string(text) +
+        throw XmlParseError{std::string(what) + ": unreadable LastModified '" + std::string(text) +
                             "' for key '" + key + "'"};
     }
     return *when;
@@ -96,7 +97,8 @@ VersionPage parse_list_object_versions(std::string_view xml) {
         entry.version_id = node.child_value("VersionId");
         entry.is_delete_marker = name == "DeleteMarker";
         entry.is_latest = std::string_view(node.child_value("IsLatest")) == "true";
-        entry.last_modified = node.child_value("LastModified");
+        entry.last_modified =
+            parse_last_modified(node.child_value("LastModified"), entry.key, "ListObjectVersions");
         if (!entry.is_delete_marker) entry.size = parse_size(node.child_value("Size"));
         page.entries.push_back(std::move(entry));
     }

@@ -34,7 +34,7 @@ struct VersionEntry {
     std::string version_id;  // "null" for objects written while versioning was off or suspended
     bool is_delete_marker = false;
     bool is_latest = false;
-    std::string last_modified;
+    aws::TimePoint last_modified{};
     std::uint64_t size = 0;  // delete markers have none
 };
 

@@ -240,6 +240,23 @@ class PolicyFileTest(harness.S3TestCase):
         self.assertEqual(sorted({l["target"] for l in lines}),
                          [f"s3://{web}/apps/blog/", f"s3://{web}/apps/shop/"])
 
+    def test_debug_names_the_target_on_each_line(self):
+        site = self.new_bucket()
+        self.seed(site, objects_of(*[Dep(f"d{i}", days_ago(10 - i), n=1) for i in range(1, 3)]))
+        web = apps_bucket(self, apps=("blog",), per_app=2)
+        path = self.policy(f"""\
+            version: 1
+            defaults: {{keep: 1}}
+            targets:
+              - url: s3://{site}/
+              - url: s3://{web}/apps/*/
+            """)
+        r = self.run_config(path, "--dry-run", "--debug")
+        debug = [l for l in r.stderr.splitlines() if l.startswith("s3-cleanup: debug: ")]
+        self.assertGreater(len(debug), 4, r.stderr)
+        for line in debug:
+            self.assertRegex(line, rf"^s3-cleanup: debug: (\[)?s3://({site}|{web})/", line)
+
     # 5
     def assertRefused(self, text_or_args, *must_contain):
         b = apps_bucket(self, apps=("blog",), per_app=2)

@@ -215,6 +215,37 @@ class DeleteMarkersTest(VersioningTestCase):
                         "delete markers only under the doomed deployments")
         self.assertSnapshotSame(b, kept_before, "kept deployments")
 
+    # issue 14, test 7
+    def test_every_deployment_shows_what_it_stores_without_purge_versions(self):
+        b = self.versioned_bucket()
+        deps = ten()[:5]
+        self.seed_rounds(b, deps)
+        # One more delete marker in d01: its current objects are 2, it stores 7 entries.
+        self.server.s3.delete_object(Bucket=b, Key=deps[1].prefix + deps[1].files[0])
+        with self.versions_unchanged(b):
+            mark = self.server.request_mark()
+            plan = self.plan(f"s3://{b}", "--keep", "2")
+            requests = self.server.requests_since(mark)
+        for d in plan["deployments"]:
+            extra = 1 if d["name"] == "d01" else 0
+            self.assertEqual((d["versions"], d["delete_markers"], d["version_bytes"]),
+                             (6 + extra, extra, PER_DEP_VERSION_BYTES), d)
+            self.assertEqual(d["objects"], 3 - extra, d)
+            # A plain delete on a versioned bucket frees nothing: it adds markers.
+            self.assertEqual(d["bytes_freed_if_deleted"], 0, d)
+        # What the plan costs (README, "Versioned buckets"): GetBucketVersioning, the
+        # folder listing, one ListObjectVersions per deployment (each fits a page) and the
+        # Delimiter ListObjectVersions that finds ghosts; no ListObjectsV2 per deployment.
+        kinds = [r.split(" ")[1].split("?", 1)[1].split("&")[0] for r in requests]
+        self.assertEqual(kinds.count("versioning="), 1, requests)
+        self.assertEqual(kinds.count("list-type=2"), 1, requests)
+        self.assertEqual(kinds.count("versions="), len(deps) + 1, requests)
+        self.assertEqual(len(requests), len(deps) + 3, requests)
+
+        r = self.run_cli(f"s3://{b}", "--keep", "2", "--dry-run", *self.endpoint_args())
+        self.assertEqual(r.returncode, 0, self.explain(r))
+        self.assertRegex(r.stdout, r"VERSIONS\s+STORED\s+ACTION")
+
     def test_text_plan_shows_the_versioning_status(self):
         b = self.versioned_bucket()
         deps = ten()[:4]

@@ -177,9 +177,10 @@ TEST(PlanOutputJson, FieldNamesAndOrder) {
     ASSERT_TRUE(json["deployments"].is_array());
     ASSERT_EQ(json["deployments"].size(), 4u);
     for (const auto& d : json["deployments"]) {
-        EXPECT_EQ(keys_of(d), (std::vector<std::string>{"name", "prefix", "objects", "bytes",
-                                                        "newest", "oldest", "versions",
-                                                        "version_bytes", "action", "reason"}));
+        EXPECT_EQ(keys_of(d),
+                  (std::vector<std::string>{"name", "prefix", "objects", "bytes", "newest",
+                                            "oldest", "versions", "delete_markers", "version_bytes",
+                                            "bytes_freed_if_deleted", "action", "reason"}));
     }
     EXPECT_EQ(keys_of(json["summary"]),
               (std::vector<std::string>{"deployments", "keep", "delete", "objects_to_delete",

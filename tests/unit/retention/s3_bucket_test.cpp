@@ -98,16 +98,20 @@ TEST_F(S3BucketTest, AListingThatReturnsAKeyOutsideItsPrefixIsRefused) {
 }
 
 TEST_F(S3BucketTest, VersionListingsPageByKeyAndVersionMarkers) {
-    transport->answer(200,
-                      "<ListVersionsResult><EncodingType>url</EncodingType>"
-                      "<IsTruncated>true</IsTruncated><NextKeyMarker>app/d1/a</NextKeyMarker>"
-                      "<NextVersionIdMarker>v1</NextVersionIdMarker>"
-                      "<Version><Key>app/d1/a</Key><VersionId>v1</VersionId>"
-                      "<IsLatest>true</IsLatest><Size>3</Size></Version></ListVersionsResult>");
-    transport->answer(200,
-                      "<ListVersionsResult><IsTruncated>false</IsTruncated>"
-                      "<DeleteMarker><Key>app/d1/b</Key><VersionId>m1</VersionId>"
-                      "<IsLatest>true</IsLatest></DeleteMarker></ListVersionsResult>");
+    transport->answer(
+        200,
+        "<ListVersionsResult><EncodingType>url</EncodingType>"
+        "<IsTruncated>true</IsTruncated><NextKeyMarker>app/d1/a</NextKeyMarker>"
+        "<NextVersionIdMarker>v1</NextVersionIdMarker>"
+        "<Version><Key>app/d1/a</Key><VersionId>v1</VersionId>"
+        "<IsLatest>true</IsLatest><LastModified>2026-11-20T14:03:00.000Z</LastModified>"
+        "<Size>3</Size></Version></ListVersionsResult>");
+    transport->answer(
+        200,
+        "<ListVersionsResult><IsTruncated>false</IsTruncated>"
+        "<DeleteMarker><Key>app/d1/b</Key><VersionId>m1</VersionId>"
+        "<IsLatest>true</IsLatest><LastModified>2026-11-21T14:03:00.000Z</LastModified>"
+        "</DeleteMarker></ListVersionsResult>");
     std::vector<ListedObject> seen;
     bucket.list({.prefix = "app/d1/", .versions = true}, [&](ListedPage& page) {
         for (auto& o : page.objects) seen.push_back(std::move(o));
