@@ -305,7 +305,8 @@ class S3Server:
         return self.test_api("GET", "/_s3test/auth-log?since=999999999")["next"]
 
     def auth_log_since(self, mark: int) -> list[dict]:
-        """Requests since mark: {method, target, status, access_key_id, region, service, session_token, host}."""
+        """Requests since mark: {method, target, status, access_key_id, region, service, session_token,
+        host, amz_date (X-Amz-Date, header or query; None when unsigned)}."""
         return self.test_api("GET", f"/_s3test/auth-log?since={mark}")["entries"]
 
     def sts_log_mark(self) -> int:
@@ -834,6 +835,10 @@ class AwsMetadata(HelperProcess):
 
     def log(self) -> list[dict]:
         return self._get("/_log")
+
+    def issued(self) -> list[dict]:
+        """Every key handed out, in order: {"AccessKeyId", "Expiration"}."""
+        return self._get("/_issued")
 
 
 def no_credentials_env() -> dict:

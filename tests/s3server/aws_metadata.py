@@ -23,6 +23,8 @@ credentials endpoint (ECS relative URI, EKS Pod Identity / full URI) on the same
       carry `Authorization: T` (else 403).
   GET /_count                           counters, JSON: token, role_list, imds_credentials,
       container, unauthorized (401s), forbidden (403s), fetches (= credentials handed out)
+  GET /_issued                          every key handed out: [{"AccessKeyId",
+      "Expiration"}], in order
   GET /_log                             every request, logged as it arrives: {"method",
       "path", "status" (null until answered), "token_header": bool, "ttl_header",
       "authorization"}
@@ -32,8 +34,11 @@ credentials endpoint (ECS relative URI, EKS Pod Identity / full URI) on the same
   test server) with --moto-secret and --mint-role-arn: fresh STS credentials per fetch
   (POST URL/_s3test/credentials {"op": "assume-role"}), or with --mint user fresh IAM
   user keys (no Token). --lifetime S sets Expiration = now + S (default 6 hours, as
-  IMDS). --revoke-at-expiry: when a handed-out key's Expiration passes, it is revoked in
-  moto (POST {"op": "revoke"}), so a client that does not refresh in time fails.
+  IMDS). --revoke-on-renewal: when the next credentials are handed out, the previous
+  key is revoked in moto (POST {"op": "revoke"}) first, so a client that goes on
+  signing with the old key after renewing fails. (An event, not a timer: revoking at
+  Expiration would fail a correct client whose request, signed in time, reaches moto
+  late on a loaded machine.)
   --delay-ms MS delays every response (a slow or stalled service); --imds-absent
   answers 404 to everything under /latest/ (no IMDS here); --role-name NAME.
 
@@ -88,6 +93,7 @@ class State:
                        "unauthorized": 0, "forbidden": 0, "fetches": 0,
                        "redirects": 0, "forwarded": 0}
         self.log: list[dict] = []
+        self.issued: list[dict] = []  # {"AccessKeyId", "Expiration"} per fetch
         self.tokens: dict[str, float] = {}  # IMDS session token -> expiry (monotonic)
         self.static = json.loads(args.creds) if args.creds else []
         self.next_static = 0
@@ -111,17 +117,11 @@ class State:
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read())
 
-    def _revoke_later(self, key_id: str, at: dt.datetime) -> None:
-        def revoke():
-            try:
-                self._moto({"op": "revoke", "access_key_id": key_id})
-            except OSError as e:
-                print(f"aws_metadata: revoke {key_id[:4]}... failed: {e}", file=sys.stderr)
-
-        delay = max(0.0, (at - dt.datetime.now(UTC)).total_seconds())
-        t = threading.Timer(delay, revoke)
-        t.daemon = True
-        t.start()
+    def _revoke(self, key_id: str) -> None:
+        try:
+            self._moto({"op": "revoke", "access_key_id": key_id})
+        except OSError as e:
+            print(f"aws_metadata: revoke {key_id[:4]}... failed: {e}", file=sys.stderr)
 
     def credentials(self) -> dict:
         """The next credentials to hand out: {AccessKeyId, SecretAccessKey, Token?, Expiration}."""
@@ -144,10 +144,13 @@ class State:
                 c = self.static[self.next_static % len(self.static)]
                 self.next_static += 1
             out = {k: c[k] for k in ("AccessKeyId", "SecretAccessKey", "Token") if c.get(k)}
-        if a.revoke_at_expiry and a.mint_from:
-            self._revoke_later(out["AccessKeyId"], expiration)
         out["Expiration"] = _iso(expiration)
         out["LastUpdated"] = _iso(now)
+        with self.lock:
+            previous = self.issued[-1]["AccessKeyId"] if self.issued else None
+            self.issued.append({"AccessKeyId": out["AccessKeyId"], "Expiration": out["Expiration"]})
+        if a.revoke_on_renewal and a.mint_from and previous:
+            self._revoke(previous)
         self.count("fetches")
         return out
 
@@ -190,6 +193,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "GET" and path == "/_count":
             with self.state.lock:
                 self._json(200, dict(self.state.counts))
+            return True
+        if self.command == "GET" and path == "/_issued":
+            with self.state.lock:
+                self._json(200, list(self.state.issued))
             return True
         if self.command == "GET" and path == "/_log":
             with self.state.lock:
@@ -397,7 +404,7 @@ def main(argv=None) -> int:
     g.add_argument("--mint", choices=["role", "user"], default="role")
     g.add_argument("--mint-role-arn")
     g.add_argument("--lifetime", type=float, default=21600, help="seconds until Expiration")
-    g.add_argument("--revoke-at-expiry", action="store_true")
+    g.add_argument("--revoke-on-renewal", action="store_true")
     g.add_argument("--delay-ms", type=int, default=0, help="delay every response / forward")
     g.add_argument("--imds-absent", action="store_true", help="404 for everything under /latest/")
     g.add_argument("--role-name", default="s3-cleanup-instance-role")
@@ -412,8 +419,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.mint_from and (not args.moto_secret or (args.mint == "role" and not args.mint_role_arn)):
         p.error("--mint-from needs --moto-secret (and --mint-role-arn for --mint role)")
-    if args.revoke_at_expiry and not args.mint_from:
-        p.error("--revoke-at-expiry needs --mint-from")
+    if args.revoke_on_renewal and not args.mint_from:
+        p.error("--revoke-on-renewal needs --mint-from")
 
     state = State(args)
     handler = type("H", (ProxyHandler if args.proxy_to else MetadataHandler,), {"state": state})

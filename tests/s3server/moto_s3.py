@@ -74,8 +74,8 @@ edited), and only in this process:
 
 8. Logs readable by the tests (header x-s3test-secret: <secret key>):
    GET /_s3test/auth-log?since=N  every request: {"seq", "method", "target", "status",
-       "service", "region", "access_key_id", "session_token": bool, "host"} -- who
-       signed what for which region. ("next" = the seq to ask for next time.)
+       "service", "region", "access_key_id", "session_token": bool, "host", "amz_date"}
+       -- who signed what, when, for which region. ("next" = the seq to ask for next time.)
    GET /_s3test/sts-log?since=N   every STS call: {"seq", "action", "status", "signed",
        "caller_access_key_id", "region", "role_arn", "role_session_name",
        "duration_seconds", "external_id", "web_identity_token", "issued_access_key_id",
@@ -155,6 +155,12 @@ def raw_request_target(environ) -> tuple[str, str]:
         raw = parts.path + ("?" + parts.query if parts.query else "")
     path, _, query = raw.partition("?")
     return path, query
+
+
+def _query_param(raw_query: str, name: str) -> str | None:
+    """One parameter of a raw query string, decoded; None when absent."""
+    values = urllib.parse.parse_qs(raw_query, keep_blank_values=True).get(name)
+    return values[0] if values else None
 
 
 def _parse_authorization(value: str) -> dict[str, str]:
@@ -519,6 +525,7 @@ class Middleware:
             "service": cred[3] if len(cred) == 5 else None,
             "session_token": "HTTP_X_AMZ_SECURITY_TOKEN" in environ,
             "host": environ.get("HTTP_HOST"),
+            "amz_date": environ.get("HTTP_X_AMZ_DATE") or _query_param(query, "X-Amz-Date"),
         }
 
     def _test_endpoint(self, environ, start_response):
