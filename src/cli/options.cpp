@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <string_view>
@@ -447,6 +449,36 @@ std::optional<UsageError> whole_number(const std::optional<std::string>& flag,
     return std::nullopt;
 }
 
+// S3_CLEANUP_KEY_BUDGET: bytes, or with a binary suffix K, M or G ("64M").
+// 0 spills every key (what the tests use to exercise the spill file).
+std::optional<UsageError> key_budget(const std::optional<std::string>& text, std::size_t& out) {
+    if (!text) return std::nullopt;
+    constexpr std::uint64_t kMaxKeyBudget = std::uint64_t{64} << 30;  // beyond any sane memory
+    std::string digits = *text;
+    std::uint64_t unit = 1;
+    if (!digits.empty()) {
+        const char last =
+            static_cast<char>(std::toupper(static_cast<unsigned char>(digits.back())));
+        const std::string units = "KMG";
+        if (const auto at = units.find(last); at != std::string::npos) {
+            unit = std::uint64_t{1} << (10 * (at + 1));
+            digits.pop_back();
+        }
+    }
+    const bool all_digits = !digits.empty() && digits.size() <= 12 &&
+                            std::all_of(digits.begin(), digits.end(),
+                                        [](unsigned char c) { return std::isdigit(c) != 0; });
+    const std::uint64_t value = all_digits ? std::stoull(digits) * unit : 0;
+    if (!all_digits || value > kMaxKeyBudget) {
+        return UsageError{
+            "S3_CLEANUP_KEY_BUDGET must be a number of bytes (suffix K, M or G) up "
+            "to 64G, got '" +
+            *text + "'"};
+    }
+    out = static_cast<std::size_t>(value);
+    return std::nullopt;
+}
+
 // The flags of the run as a whole, the same with or without --config.
 std::variant<Options, UsageError> run_flags(const RawOptions& raw, Options options) {
     if (raw.output == "text")
@@ -463,6 +495,7 @@ std::variant<Options, UsageError> run_flags(const RawOptions& raw, Options optio
                               "S3_CLEANUP_CONCURRENCY", 1, kMaxConcurrency, options.concurrency)) {
         return *e;
     }
+    if (auto e = key_budget(raw.env_key_budget, options.key_budget)) return *e;
     options.dry_run = raw.dry_run;
     options.yes = raw.yes;
     return options;
@@ -654,6 +687,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     };
     raw.env_max_attempts = env("AWS_MAX_ATTEMPTS");
     raw.env_concurrency = env("S3_CLEANUP_CONCURRENCY");
+    raw.env_key_budget = env("S3_CLEANUP_KEY_BUDGET");
     auto validated = validate(raw);
     if (auto* error = std::get_if<UsageError>(&validated)) return *error;
     return std::get<Options>(validated);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/s3_url.hpp"
+#include "retention/key_store.hpp"
 #include "retention/policy.hpp"
 
 namespace cli {
@@ -51,6 +52,7 @@ struct RawOptions {
     // The environment's say, where a flag has an AWS_* or S3_CLEANUP_* twin.
     std::optional<std::string> env_max_attempts;  // AWS_MAX_ATTEMPTS
     std::optional<std::string> env_concurrency;   // S3_CLEANUP_CONCURRENCY
+    std::optional<std::string> env_key_budget;    // S3_CLEANUP_KEY_BUDGET
     std::optional<std::string> config;            // --config FILE: the targets come from it
     std::optional<std::string> expected_bucket_owner;
 };
@@ -81,6 +83,9 @@ struct Options {
     int max_attempts = kDefaultMaxAttempts;
     int timeout_seconds = kDefaultTimeoutSeconds;
     int concurrency = kDefaultConcurrency;
+    // S3_CLEANUP_KEY_BUDGET: bytes of listed keys held in memory before they
+    // spill to a temporary file (retention/key_store.hpp).
+    std::size_t key_budget = retention::kDefaultKeyBudget;
     std::string log_file;  // empty: no audit log
     bool no_progress = false;
     bool quiet = false;

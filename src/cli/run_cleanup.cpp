@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -234,7 +235,9 @@ private:
     std::vector<Unit> units_;            // filled once, by expand(): its elements stay put
     bool expanded_ = false;              // the roots are known (none, for a glob matching nothing)
     std::vector<std::string> warnings_;  // about the run, not one unit
-    std::optional<RunError> error_;      // the run's own failure (declined, stopped, ...)
+    // Where every unit's doomed keys wait for deletion: one budget for the run.
+    std::shared_ptr<retention::KeyStore> key_store_;
+    std::optional<RunError> error_;  // the run's own failure (declined, stopped, ...)
     std::unique_ptr<AuditLog> audit_;
 };
 
@@ -495,6 +498,8 @@ void Run::plan_unit(Unit& unit, Progress& progress) {
     build.live = std::move(live.sources);
     build.pointers = std::move(live.pointers);
     build.live_incomplete = live.failure.has_value();
+    if (!key_store_) key_store_ = std::make_shared<retention::KeyStore>(options_.key_budget);
+    build.key_store = key_store_;
     retention::S3Bucket bucket(*unit.target->client);
     unit.plan =
         retention::build_plan(bucket, options.url.bucket, unit.root, policy_for(options), build);
@@ -676,6 +681,15 @@ void Run::record_outcome(Unit& unit, const retention::ExecutionResult& result) {
                       thousands(plan.entries_to_delete()) + " deleted, " +
                       thousands(result.objects_not_attempted) +
                       " not attempted; the log lacks the lines it could not write",
+                  kExitFailed);
+        return;
+    }
+    if (!result.safety_error.empty()) {
+        fail_unit(unit, error_code::kPlanSafety,
+                  "stopped deleting: " + result.safety_error + "; " +
+                      thousands(result.entries_answered - result.failed.size()) + " of " +
+                      thousands(plan.entries_to_delete()) + " deleted, " +
+                      thousands(result.objects_not_attempted) + " not attempted",
                   kExitFailed);
         return;
     }

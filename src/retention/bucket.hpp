@@ -34,6 +34,7 @@ const char* to_string(Versioning versioning);
 struct ListedPage {
     std::vector<ListedObject> objects;  // each key starts with the listing's prefix
     std::vector<std::string> folders;   // by_folder: the sub-folders, each ending in '/'
+    bool truncated = false;             // more pages follow
 };
 
 struct Listing {
@@ -43,6 +44,9 @@ struct Listing {
     // The first page asks for at most this many entries (0: as many as a page
     // holds); later pages are full. A check for "anything here?" needs one.
     int first_page = 0;
+    // Only keys after this one (current objects only): where a listing that
+    // another one already covered up to here goes on.
+    std::string start_after{};
 };
 
 // An object to delete: views into the plan, alive during the call.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "aws/timestamp.hpp"
+#include "retention/key_store.hpp"
 #include "retention/object_list.hpp"
 
 namespace retention {
@@ -51,9 +52,25 @@ struct Deployment {
     std::uint64_t version_bytes = 0;
     // Versions and delete markers of keys that are not folder markers.
     std::uint64_t content_versions = 0;
-    // Every object found under prefix, in listing order. Deletion sends
+    // Every object found under prefix, in listing order: first the chunks
+    // spilled to the run's KeyStore, then contents, in memory. Deletion sends
     // exactly these, so nothing that was not listed and planned can be deleted.
+    std::vector<SpilledChunk> spilled;
     ObjectList contents;
+    std::int64_t held_bytes = 0;  // contents' memory as the KeyStore counts it
+    // Entries the listing found with a LastModified later than the moment the
+    // listing began: written during the run. Counted in the figures above (the
+    // deployment is that new), never stored, so never sent: reported as
+    // appeared. Of current objects, and of versions (--purge-versions).
+    std::uint64_t held_back = 0;
+    std::uint64_t versions_held_back = 0;
+
+    // Entries stored for deletion, spilled and in memory.
+    [[nodiscard]] std::uint64_t stored_entries() const {
+        std::uint64_t n = contents.size();
+        for (const auto& chunk : spilled) n += chunk.entries;
+        return n;
+    }
 
     // Listed, and nothing in it but folder markers (or nothing at all).
     [[nodiscard]] bool only_folder_markers() const { return listed && objects == folder_markers; }

@@ -40,6 +40,12 @@ void check_plan_safety(const Plan& plan) {
                                   "' is to be deleted but was never "
                                   "listed");
         }
+        if (!dep->spilled.empty() && plan.key_store == nullptr) {
+            throw PlanSafetyError("deployment '" + dep->name +
+                                  "' has spilled keys but the plan has no key store");
+        }
+        // Keys in memory are checked now, before anything is sent; every key,
+        // spilled ones included, is checked again in its batch.
         for (std::size_t i = 0; i < dep->contents.size(); ++i) {
             const std::string_view key = dep->contents.key(i);
             if (key.size() < expected.size() || key.substr(0, expected.size()) != expected) {
@@ -50,27 +56,63 @@ void check_plan_safety(const Plan& plan) {
     }
 }
 
-BatchCursor::BatchCursor(std::vector<const Deployment*> doomed, const Bucket& bucket)
-    : doomed_(std::move(doomed)), bucket_(bucket) {
-    for (const auto* dep : doomed_) total_ += dep->contents.size();
+BatchCursor::BatchCursor(std::vector<const Deployment*> doomed, const Bucket& bucket,
+                         const KeyStore* store)
+    : doomed_(std::move(doomed)), bucket_(bucket), store_(store) {
+    for (const auto* dep : doomed_) total_ += dep->stored_entries();
+}
+
+bool BatchCursor::advance() {
+    for (;;) {
+        if (deployment_ >= doomed_.size()) {
+            list_.reset();
+            return false;
+        }
+        const Deployment& dep = *doomed_[deployment_];
+        index_ = 0;
+        if (part_ < dep.spilled.size()) {
+            if (store_ == nullptr) {
+                throw PlanSafetyError("deployment '" + dep.name +
+                                      "' has spilled keys but the plan has no key store");
+            }
+            list_ = std::make_shared<const ObjectList>(store_->load(dep.spilled[part_++]));
+            return true;
+        }
+        if (part_ == dep.spilled.size()) {
+            ++part_;
+            // Not owned: the plan outlives the cursor.
+            list_ = std::shared_ptr<const ObjectList>(std::shared_ptr<void>(), &dep.contents);
+            return true;
+        }
+        ++deployment_;
+        part_ = 0;
+    }
 }
 
 std::optional<Batch> BatchCursor::next() {
     Batch batch;
     const std::size_t limit = bucket_.batch_limit();
-    while (batch.objects.size() < limit && deployment_ < doomed_.size()) {
-        const ObjectList& list = doomed_[deployment_]->contents;
-        if (index_ >= list.size()) {
-            ++deployment_;
-            index_ = 0;
+    while (batch.objects.size() < limit) {
+        if (!list_ || index_ >= list_->size()) {
+            if (!advance()) break;
             continue;
         }
-        ObjectId id{static_cast<std::uint32_t>(deployment_), static_cast<std::uint32_t>(index_)};
+        const ObjectId id{static_cast<std::uint32_t>(deployment_),
+                          static_cast<std::uint32_t>(index_), list_.get()};
         ++index_;
-        if (bucket_.batchable(list.key(id.index))) {
+        const std::string_view key = list_->key(id.index);
+        const std::string& prefix = doomed_[deployment_]->prefix;
+        // Checked again here, batch by batch, because spilled keys come back
+        // from a file: nothing outside ROOT/NAME/ may reach a request.
+        if (key.size() < prefix.size() || key.substr(0, prefix.size()) != prefix) {
+            throw PlanSafetyError("key '" + std::string(key) + "' is outside the doomed prefix '" +
+                                  prefix + "'");
+        }
+        if (bucket_.batchable(key)) {
             batch.objects.push_back(id);
+            if (batch.lists.empty() || batch.lists.back() != list_) batch.lists.push_back(list_);
         } else {
-            singles_.push_back(id);  // set aside, so the batches stay full
+            singles_.emplace_back(id, list_);  // set aside, so the batches stay full
         }
     }
     if (!batch.objects.empty()) {
@@ -78,7 +120,7 @@ std::optional<Batch> BatchCursor::next() {
         return batch;
     }
     if (!singles_.empty()) {
-        Batch single{{singles_.back()}, true};
+        Batch single{{singles_.back().first}, {singles_.back().second}, true};
         singles_.pop_back();
         ++handed_out_;
         return single;
@@ -102,9 +144,15 @@ public:
           // A plain delete on a versioned bucket only adds a delete marker:
           // no byte is freed, and the result must not say otherwise.
           frees_storage_(!plan.versioned() || plan.purge_versions),
-          cursor_(doomed_deployments(plan), bucket) {
-        for (const auto* dep : doomed_deployments(plan))
-            progress_.push_back({dep->contents.size(), false});
+          cursor_(doomed_deployments(plan), bucket, plan.key_store.get()) {
+        for (const auto* dep : doomed_deployments(plan)) {
+            // Entries written during the run were never stored: the deployment
+            // is left with them, which is known now.
+            const std::uint64_t held =
+                dep->versions_listed ? dep->versions_held_back : dep->held_back;
+            if (held > 0) result_.appeared.push_back({dep->name, held});
+            progress_.push_back({dep->stored_entries(), held > 0});
+        }
     }
 
     ExecutionResult run() {
@@ -127,8 +175,15 @@ public:
 private:
     std::optional<Batch> take() {
         std::lock_guard lock(mutex_);
-        if (hooks_.stop_requested()) return std::nullopt;
-        return cursor_.next();
+        if (!result_.safety_error.empty() || hooks_.stop_requested()) return std::nullopt;
+        try {
+            return cursor_.next();
+        } catch (const std::exception& error) {
+            // A key outside its deployment, or the spill file unreadable: send
+            // nothing more.
+            result_.safety_error = error.what();
+            return std::nullopt;
+        }
     }
 
     void work() {
@@ -143,12 +198,11 @@ private:
         }
     }
 
-    ObjectRef ref_of(const ObjectId& id) const {
-        const ObjectList& list = cursor_.deployment(id).contents;
-        return {list.key(id.index), list.version_id(id.index)};
+    static ObjectRef ref_of(const ObjectId& id) {
+        return {id.list->key(id.index), id.list->version_id(id.index)};
     }
 
-    FailedKey failed_key(const ObjectId& id, std::string code, std::string message) const {
+    static FailedKey failed_key(const ObjectId& id, std::string code, std::string message) {
         const ObjectRef object = ref_of(id);
         return {std::string(object.key), std::move(code), std::move(message),
                 std::string(object.version_id)};
@@ -214,9 +268,9 @@ private:
             std::lock_guard lock(mutex_);
             auto& state = progress_[id.deployment];
             --state.remaining;
+            const ObjectList& list = *id.list;
             hooks_.on_key_done(KeyOutcome{
-                dep.contents.key(id.index), dep.contents.version_id(id.index), dep.name,
-                failure == nullptr,
+                list.key(id.index), list.version_id(id.index), dep.name, failure == nullptr,
                 failure == nullptr ? std::string_view() : std::string_view(failure->code)});
             if (failure != nullptr) {
                 state.any_failed = true;
@@ -224,11 +278,11 @@ private:
             } else {
                 // By version id, an object is gone when its current version is:
                 // older versions and delete markers have counts of their own.
-                if (dep.contents.is_current_object(id.index)) ++result_.objects_deleted;
-                if (frees_storage_) result_.bytes_freed += dep.contents.object_size(id.index);
-                if (dep.contents.has_versions()) {
-                    ++(dep.contents.is_delete_marker(id.index) ? result_.delete_markers_deleted
-                                                               : result_.versions_deleted);
+                if (list.is_current_object(id.index)) ++result_.objects_deleted;
+                if (frees_storage_) result_.bytes_freed += list.object_size(id.index);
+                if (list.has_versions()) {
+                    ++(list.is_delete_marker(id.index) ? result_.delete_markers_deleted
+                                                       : result_.versions_deleted);
                 }
             }
             ++result_.entries_answered;
@@ -243,12 +297,11 @@ private:
         try {
             // After a purge, any version at all is new; otherwise any current object.
             std::size_t found = 0;
-            bucket_.list(
-                {.prefix = dep.prefix, .versions = dep.contents.has_versions(), .first_page = 1},
-                [&found](ListedPage& page) {
-                    found = page.objects.size();
-                    return false;
-                });
+            bucket_.list({.prefix = dep.prefix, .versions = dep.versions_listed, .first_page = 1},
+                         [&found](ListedPage& page) {
+                             found = page.objects.size();
+                             return false;
+                         });
             std::lock_guard lock(mutex_);
             const bool ghost = !dep.listed;
             if (found == 0) {

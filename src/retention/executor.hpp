@@ -47,6 +47,10 @@ struct ExecutionResult {
     std::vector<AppearedObjects> appeared;
     std::vector<std::string> warnings;  // e.g. a re-check that could not be made
     bool interrupted = false;
+    // A batch failed the safety check (a key outside its deployment), or the
+    // spilled keys could not be read back: the run stopped there, and what
+    // was not sent is not attempted.
+    std::string safety_error;
 };
 
 // The plan would send a key outside a doomed deployment's prefix, or a
@@ -59,35 +63,48 @@ struct PlanSafetyError : std::runtime_error {
 // root + name + "/"; throws PlanSafetyError otherwise.
 void check_plan_safety(const Plan& plan);
 
-// An object of the plan: the i-th object of the d-th doomed deployment.
+// An object of the plan: the index-th entry of one key list (a spilled chunk
+// read back, or the contents in memory) of the d-th doomed deployment.
 struct ObjectId {
     std::uint32_t deployment;
     std::uint32_t index;
+    const ObjectList* list;
 };
 
 struct Batch {
     std::vector<ObjectId> objects;
+    // The key lists the objects point into, kept alive while the batch is.
+    std::vector<std::shared_ptr<const ObjectList>> lists;
     bool single = false;  // a key no batch can carry: deleted alone
 };
 
 // Hands out the doomed objects in batches of the bucket's batch_limit(),
-// across deployments, made as they are asked for (the plan is not copied).
-// Every batch is full except the last; keys the bucket cannot batch (for S3:
-// those XML 1.0 cannot carry) come out as single-key batches. Not thread-safe.
+// across deployments, made as they are asked for (the plan is not copied):
+// keys stream from the spill file one chunk at a time, so memory stays
+// bounded whatever the plan's size. Every batch is full except the last; keys
+// the bucket cannot batch (for S3: those XML 1.0 cannot carry) come out as
+// single-key batches. Every key of every batch is checked to lie under its
+// deployment's prefix (PlanSafetyError otherwise). Not thread-safe.
 class BatchCursor {
 public:
-    BatchCursor(std::vector<const Deployment*> doomed, const Bucket& bucket);
+    BatchCursor(std::vector<const Deployment*> doomed, const Bucket& bucket,
+                const KeyStore* store = nullptr);
     std::optional<Batch> next();
     // Objects not yet handed out.
     std::uint64_t remaining() const { return total_ - handed_out_; }
     const Deployment& deployment(const ObjectId& id) const { return *doomed_[id.deployment]; }
 
 private:
+    bool advance();  // to the next key list; false at the end
+
     std::vector<const Deployment*> doomed_;
     const Bucket& bucket_;
+    const KeyStore* store_;
     std::size_t deployment_ = 0;
+    std::size_t part_ = 0;  // chunk of the deployment; spilled.size(): its contents
+    std::shared_ptr<const ObjectList> list_;
     std::size_t index_ = 0;
-    std::vector<ObjectId> singles_;
+    std::vector<std::pair<ObjectId, std::shared_ptr<const ObjectList>>> singles_;
     std::uint64_t total_ = 0;
     std::uint64_t handed_out_ = 0;
 };

@@ -2,9 +2,12 @@
 
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include "retention/task_queue.hpp"
 
 namespace retention {
 
@@ -47,68 +50,239 @@ void count_version(Deployment& deployment, const ListedObject& entry) {
     }
 }
 
+// Stores a listing's entries for deletion: in the deployment's contents, and
+// once the run's key budget is spent, in the spill file in chunks.
+class ContentsWriter {
+public:
+    ContentsWriter(Deployment& deployment, KeySink sink) : deployment_(deployment), sink_(sink) {
+        release_keys(deployment_, sink_.store);
+    }
+
+    // An entry modified after the listing began was written during the run.
+    [[nodiscard]] bool held_back(const ListedObject& entry) const {
+        return sink_.began && entry.last_modified > *sink_.began;
+    }
+
+    ObjectList& list() { return deployment_.contents; }
+
+    // After each page: count what memory the keys take; spill when over.
+    void page_done() {
+        if (sink_.store == nullptr) return;
+        account();
+        if (sink_.store->over_budget() && deployment_.contents.memory() >= kSpillChunk) spill();
+    }
+
+    void finish() {
+        if (sink_.store != nullptr && sink_.store->over_budget() && !deployment_.contents.empty()) {
+            spill();
+            return;
+        }
+        deployment_.contents.shrink_to_fit();
+        if (sink_.store != nullptr) account();
+    }
+
+private:
+    void account() {
+        const auto memory = static_cast<std::int64_t>(deployment_.contents.memory());
+        sink_.store->hold(memory - deployment_.held_bytes);
+        deployment_.held_bytes = memory;
+    }
+
+    void spill() {
+        deployment_.spilled.push_back(sink_.store->spill(deployment_.contents));
+        deployment_.contents.release();
+        sink_.store->hold(-deployment_.held_bytes);
+        deployment_.held_bytes = 0;
+    }
+
+    Deployment& deployment_;
+    const KeySink sink_;
+};
+
 }  // namespace
 
-void list_deployment(Bucket& bucket, Deployment& deployment, bool versioned) {
-    const std::string& prefix = deployment.prefix;
-    deployment.objects = 0;
-    deployment.bytes = 0;
+void release_keys(Deployment& deployment, KeyStore* store) {
     deployment.contents.release();
-    deployment.folder_markers = 0;
-    deployment.has_direct_objects = false;
-    deployment.has_subfolders = false;
-    deployment.versions = 0;
-    deployment.delete_markers = 0;
-    deployment.version_bytes = 0;
-    deployment.content_versions = 0;
-    // Times of the content and of the folder markers apart: markers count only
-    // when there is nothing else.
-    TimeRange content;
-    TimeRange markers;
-    auto add_current = [&](const ListedObject& entry) {
-        if (is_folder_marker(entry.key, entry.size)) {
-            markers.add(entry.last_modified);
-            ++deployment.folder_markers;
-        } else {
-            content.add(entry.last_modified);
-            const std::string_view rest = std::string_view(entry.key).substr(prefix.size());
-            (rest.find('/') == std::string_view::npos ? deployment.has_direct_objects
-                                                      : deployment.has_subfolders) = true;
-        }
-        ++deployment.objects;
-        deployment.bytes += entry.size;
-        deployment.contents.add(entry.key, entry.size);
-    };
-    bucket.list({.prefix = prefix, .versions = versioned}, [&](ListedPage& page) {
-        for (const auto& entry : page.objects) {
-            if (versioned) count_version(deployment, entry);
-            if (!versioned || (entry.is_latest && !entry.is_delete_marker)) add_current(entry);
-        }
-        return true;
-    });
-    const TimeRange& age = content.empty() ? markers : content;
-    deployment.newest = age.newest;
-    deployment.oldest = age.oldest;
-    deployment.contents.shrink_to_fit();
-    deployment.listed = true;
-    deployment.versions_counted = versioned;
+    deployment.spilled.clear();
+    if (store != nullptr) store->hold(-deployment.held_bytes);
+    deployment.held_bytes = 0;
 }
 
-void list_versions(Bucket& bucket, Deployment& deployment) {
-    deployment.contents.release();
+namespace {
+
+// One deployment's listing, over as many connections as it pays to use: the
+// first page of ROOT/NAME/; when it comes back truncated, a Delimiter listing
+// of the folder (after the first page's last key) finds its direct keys and
+// its sub-folders, and each sub-folder is listed the same way, as a task of
+// its own. Every key is in exactly one of these listings, so the figures are
+// those of a flat listing; only the order of the stored keys differs. A
+// version listing is paged flat (its markers are a key and a version id).
+class DeploymentListing : public std::enable_shared_from_this<DeploymentListing> {
+public:
+    DeploymentListing(Bucket& bucket, Deployment& deployment, bool versioned, KeySink sink,
+                      TaskQueue& queue, std::function<void(const Deployment&)> on_listed)
+        : bucket_(bucket),
+          deployment_(deployment),
+          versioned_(versioned),
+          sink_(sink),
+          writer_(deployment, sink_),
+          queue_(queue),
+          on_listed_(std::move(on_listed)) {
+        deployment.objects = 0;
+        deployment.bytes = 0;
+        deployment.held_back = 0;
+        deployment.folder_markers = 0;
+        deployment.has_direct_objects = false;
+        deployment.has_subfolders = false;
+        deployment.versions = 0;
+        deployment.delete_markers = 0;
+        deployment.version_bytes = 0;
+        deployment.content_versions = 0;
+    }
+
+    void start() { spawn(deployment_.prefix, ""); }
+
+private:
+    void spawn(std::string prefix, std::string start_after) {
+        ++pending_;
+        queue_.push([self = shared_from_this(), prefix = std::move(prefix),
+                     start_after = std::move(start_after)] {
+            self->list_subtree(prefix, start_after);
+            self->subtree_done();
+        });
+    }
+
+    // The keys under prefix after start_after.
+    void list_subtree(const std::string& prefix, const std::string& start_after) {
+        std::string last;
+        bucket_.list({.prefix = prefix, .versions = versioned_, .start_after = start_after},
+                     [&](ListedPage& page) {
+                         add(page);
+                         if (versioned_ || !page.truncated || page.objects.empty()) return true;
+                         last = page.objects.back().key;
+                         return false;  // the rest goes by folder, in parallel
+                     });
+        if (last.empty()) return;
+        // The sub-folder the first page ended in goes on after its last key.
+        // S3 (and RGW, and moto) leave a folder that holds start-after out of
+        // a Delimiter listing, so it is not waited for there.
+        std::string current;
+        if (const auto slash = last.find('/', prefix.size()); slash != std::string::npos) {
+            current = last.substr(0, slash + 1);
+            spawn(current, last);
+        }
+        bucket_.list({.prefix = prefix, .by_folder = true, .start_after = last},
+                     [&](ListedPage& page) {
+                         add(page);  // the folder's direct keys after `last`
+                         for (auto& folder : page.folders) {
+                             // Every other sub-folder shown lies wholly after `last`.
+                             if (folder != current) spawn(std::move(folder), "");
+                         }
+                         return true;
+                     });
+    }
+
+    void add(const ListedPage& page) {
+        std::lock_guard lock(mutex_);
+        for (const auto& entry : page.objects) {
+            if (versioned_) count_version(deployment_, entry);
+            if (!versioned_ || (entry.is_latest && !entry.is_delete_marker)) add_current(entry);
+        }
+        writer_.page_done();
+    }
+
+    void add_current(const ListedObject& entry) {
+        Deployment& d = deployment_;
+        if (is_folder_marker(entry.key, entry.size)) {
+            markers_.add(entry.last_modified);
+            ++d.folder_markers;
+        } else {
+            content_.add(entry.last_modified);
+            const std::string_view rest = std::string_view(entry.key).substr(d.prefix.size());
+            (rest.find('/') == std::string_view::npos ? d.has_direct_objects : d.has_subfolders) =
+                true;
+        }
+        ++d.objects;
+        d.bytes += entry.size;
+        if (writer_.held_back(entry)) {
+            ++d.held_back;
+        } else {
+            writer_.list().add(entry.key, entry.size);
+        }
+    }
+
+    // The last listing of the deployment to end completes it.
+    void subtree_done() {
+        if (--pending_ != 0) return;
+        std::lock_guard lock(mutex_);
+        // Times of the content and of the folder markers apart: markers count
+        // only when there is nothing else.
+        const TimeRange& age = content_.empty() ? markers_ : content_;
+        deployment_.newest = age.newest;
+        deployment_.oldest = age.oldest;
+        writer_.finish();
+        deployment_.listed = true;
+        deployment_.versions_counted = versioned_;
+        on_listed_(deployment_);
+    }
+
+    Bucket& bucket_;
+    Deployment& deployment_;
+    const bool versioned_;
+    const KeySink sink_;
+    std::mutex mutex_;  // the deployment, its writer and times
+    ContentsWriter writer_;
+    TimeRange content_;
+    TimeRange markers_;
+    std::atomic<int> pending_{0};
+    TaskQueue& queue_;
+    std::function<void(const Deployment&)> on_listed_;
+};
+
+}  // namespace
+
+void list_deployments(Bucket& bucket, const std::vector<Deployment*>& deployments, bool versioned,
+                      int concurrency, const std::function<KeySink()>& sink_for,
+                      const std::function<void(const Deployment&)>& on_listed) {
+    TaskQueue queue;
+    // Pushed last first: the newest task runs first, so they start in order.
+    for (auto it = deployments.rbegin(); it != deployments.rend(); ++it) {
+        Deployment* deployment = *it;
+        queue.push([&bucket, deployment, versioned, &sink_for, &on_listed, &queue] {
+            std::make_shared<DeploymentListing>(bucket, *deployment, versioned, sink_for(), queue,
+                                                on_listed)
+                ->start();
+        });
+    }
+    queue.run(concurrency);
+}
+
+void list_deployment(Bucket& bucket, Deployment& deployment, bool versioned, const KeySink& sink) {
+    list_deployments(
+        bucket, {&deployment}, versioned, 1, [&sink] { return sink; }, [](const Deployment&) {});
+}
+
+void list_versions(Bucket& bucket, Deployment& deployment, const KeySink& sink) {
+    ContentsWriter writer(deployment, sink);
+    deployment.versions_held_back = 0;
     deployment.versions = 0;
     deployment.delete_markers = 0;
     deployment.version_bytes = 0;
     deployment.content_versions = 0;
     bucket.list({.prefix = deployment.prefix, .versions = true}, [&](ListedPage& page) {
         for (const auto& entry : page.objects) {
-            deployment.contents.add_version(entry.key, entry.size, entry.version_id,
-                                            entry.is_delete_marker, entry.is_latest);
+            if (writer.held_back(entry)) {
+                ++deployment.versions_held_back;
+            } else {
+                writer.list().add_version(entry.key, entry.size, entry.version_id,
+                                          entry.is_delete_marker, entry.is_latest);
+            }
             count_version(deployment, entry);
         }
+        writer.page_done();
         return true;
     });
-    deployment.contents.shrink_to_fit();
+    writer.finish();
     deployment.versions_listed = true;
     deployment.versions_counted = true;
 }

@@ -1,5 +1,7 @@
 #include "retention/object_list.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace retention {
@@ -64,6 +66,90 @@ void ObjectList::shrink_to_fit() {
     version_ids_.shrink_to_fit();
     version_ends_.shrink_to_fit();
     version_flags_.shrink_to_fit();
+}
+
+std::size_t ObjectList::memory() const {
+    return keys_.capacity() + version_ids_.capacity() +
+           sizeof(std::uint64_t) *
+               (ends_.capacity() + sizes_.capacity() + version_ends_.capacity()) +
+           version_flags_.capacity();
+}
+
+namespace {
+
+// The spill format: a header of counts, then each array's bytes as they lie
+// in memory. The file is this process's own scratch space, read back only by
+// it, so native byte order and no versioning are enough.
+struct Header {
+    std::uint64_t entries = 0;
+    std::uint64_t key_bytes = 0;
+    std::uint64_t versions = 0;  // 0, or entries for a list of versions
+    std::uint64_t version_id_bytes = 0;
+};
+
+template <typename T>
+void put_array(std::string& out, const std::vector<T>& values) {
+    out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
+class Reader {
+public:
+    explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+    std::string_view take(std::uint64_t count) {
+        if (count > bytes_.size() - at_) throw std::runtime_error("spilled key list is truncated");
+        const std::string_view out = bytes_.substr(at_, count);
+        at_ += count;
+        return out;
+    }
+    template <typename T>
+    void array(std::vector<T>& values, std::uint64_t count) {
+        if (count > (bytes_.size() - at_) / sizeof(T)) {
+            throw std::runtime_error("spilled key list is truncated");
+        }
+        values.resize(count);
+        const std::string_view raw = take(count * sizeof(T));
+        std::memcpy(values.data(), raw.data(), raw.size());
+    }
+    [[nodiscard]] bool done() const { return at_ == bytes_.size(); }
+
+private:
+    std::string_view bytes_;
+    std::size_t at_ = 0;
+};
+
+}  // namespace
+
+void ObjectList::serialize(std::string& out) const {
+    const Header header{sizes_.size(), keys_.size(), version_ends_.size(), version_ids_.size()};
+    out.append(reinterpret_cast<const char*>(&header), sizeof header);
+    out.append(keys_);
+    put_array(out, ends_);
+    put_array(out, sizes_);
+    out.append(version_ids_);
+    put_array(out, version_ends_);
+    put_array(out, version_flags_);
+}
+
+ObjectList ObjectList::parse(std::string_view bytes) {
+    Reader reader(bytes);
+    Header header;
+    const std::string_view raw = reader.take(sizeof header);
+    std::memcpy(&header, raw.data(), sizeof header);
+    ObjectList list;
+    list.keys_ = reader.take(header.key_bytes);
+    reader.array(list.ends_, header.entries);
+    reader.array(list.sizes_, header.entries);
+    list.version_ids_ = reader.take(header.version_id_bytes);
+    reader.array(list.version_ends_, header.versions);
+    reader.array(list.version_flags_, header.versions);
+    const bool consistent =
+        reader.done() && (header.versions == 0 || header.versions == header.entries) &&
+        (list.ends_.empty() || list.ends_.back() == header.key_bytes) &&
+        (list.version_ends_.empty() || list.version_ends_.back() == header.version_id_bytes) &&
+        std::is_sorted(list.ends_.begin(), list.ends_.end()) &&
+        std::is_sorted(list.version_ends_.begin(), list.version_ends_.end());
+    if (!consistent) throw std::runtime_error("spilled key list is corrupt");
+    return list;
 }
 
 void ObjectList::release() {

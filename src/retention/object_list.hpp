@@ -30,6 +30,13 @@ public:
     [[nodiscard]] bool has_versions() const { return !version_ends_.empty(); }
     // Gives back spare capacity once the listing is complete.
     void shrink_to_fit();
+    // Bytes of memory the list holds (capacity, not size): what a key budget counts.
+    [[nodiscard]] std::size_t memory() const;
+    // The list as bytes (appended to out), and back: how a list goes to the
+    // spill file and returns. parse() throws std::runtime_error on bytes that
+    // serialize() did not make.
+    void serialize(std::string& out) const;
+    static ObjectList parse(std::string_view bytes);
     // Drops every entry and its memory (kept deployments need none after planning).
     void release();
 

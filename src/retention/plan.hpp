@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "retention/bucket.hpp"
 #include "retention/deployment.hpp"
+#include "retention/key_store.hpp"
 #include "retention/live.hpp"
 #include "retention/policy.hpp"
 
@@ -60,6 +62,9 @@ struct Plan {
     // A live source could not be read: the plan is what could be made without
     // it, printed but never carried out.
     bool incomplete = false;
+    // Holds the doomed deployments' spilled keys (shared: a copy of the plan
+    // reads the same file); null when nothing was spilled.
+    std::shared_ptr<const KeyStore> key_store;
 
     [[nodiscard]] bool versioned() const {
         return versioning == Versioning::kEnabled || versioning == Versioning::kSuspended;

@@ -16,18 +16,23 @@ namespace {
 
 // Lists deployments in parallel, reporting progress after each; on a
 // versioned bucket by version, so the plan shows what each one stores.
+// Where a listing starting now stores its keys.
+KeySink sink_of(const BuildOptions& options) { return {options.key_store.get(), options.now()}; }
+
 void list_all(Bucket& bucket, const std::vector<Deployment*>& deployments,
               const BuildOptions& options, bool versioned) {
     std::mutex mutex;
     std::uint64_t done = 0;
     std::uint64_t objects = 0;
-    for_each_parallel(deployments.size(), options.concurrency, [&](std::size_t k) {
-        list_deployment(bucket, *deployments[k], versioned);
-        std::lock_guard lock(mutex);
-        ++done;
-        objects += deployments[k]->objects;
-        options.on_listed(done, objects);
-    });
+    list_deployments(
+        bucket, deployments, versioned, options.concurrency,
+        [&options] { return sink_of(options); },
+        [&](const Deployment& deployment) {
+            std::lock_guard lock(mutex);
+            ++done;
+            objects += deployment.objects;
+            options.on_listed(done, objects);
+        });
 }
 
 bool names_suffice(const Policy& policy) {
@@ -37,17 +42,19 @@ bool names_suffice(const Policy& policy) {
 // Takes the listed folders that hold no content out of deployments: those
 // with folder markers go to empty_folders, those with nothing (emptied since
 // the folder listing) are dropped.
-void drop_empty(std::vector<Deployment>& deployments, std::vector<std::string>& empty_folders) {
+void drop_empty(std::vector<Deployment>& deployments, std::vector<std::string>& empty_folders,
+                KeyStore* store) {
     std::erase_if(deployments, [&](Deployment& d) {
         if (!d.only_folder_markers()) return false;
+        release_keys(d, store);
         if (d.objects > 0) empty_folders.push_back(std::move(d.name));
         return true;
     });
 }
 
-void release_kept(Plan& plan) {
+void release_kept(Plan& plan, KeyStore* store) {
     for (auto& decision : plan.decisions) {
-        if (decision.action == Action::kKeep) decision.deployment.contents.release();
+        if (decision.action == Action::kKeep) release_keys(decision.deployment, store);
     }
 }
 
@@ -116,7 +123,7 @@ Plan plan_from_names(Bucket& bucket, const std::string& bucket_name, const std::
     // plan. The kept ones are unaffected (they were confirmed above).
     std::vector<Deployment> final_set;
     for (auto& decision : plan.decisions) final_set.push_back(std::move(decision.deployment));
-    drop_empty(final_set, empty_folders);
+    drop_empty(final_set, empty_folders, options.key_store.get());
     return make_plan(bucket_name, root, std::move(final_set), policy);
 }
 
@@ -142,7 +149,7 @@ void add_versions(Bucket& bucket, const std::string& root, Plan& plan,
         }
     }
     for_each_parallel(to_list.size(), options.concurrency,
-                      [&](std::size_t k) { list_versions(bucket, *to_list[k]); });
+                      [&](std::size_t k) { list_versions(bucket, *to_list[k], sink_of(options)); });
     // A ghost of folder markers alone is an empty folder too: nothing to purge.
     std::erase_if(plan.ghosts, [&](Deployment& g) {
         if (g.content_versions > 0) return false;
@@ -152,12 +159,12 @@ void add_versions(Bucket& bucket, const std::string& root, Plan& plan,
     std::sort(plan.empty_folders.begin(), plan.empty_folders.end());
     if (!options.purge_versions) {
         // Only shown: keep no version ids for what will not be deleted.
-        for (auto& ghost : plan.ghosts) ghost.contents.release();
+        for (auto& ghost : plan.ghosts) release_keys(ghost, options.key_store.get());
         return;
     }
     plan.purge_versions = true;
     for (const auto* d : to_list) {
-        plan.summary.versions_to_delete += d->versions + d->delete_markers;
+        plan.summary.versions_to_delete += d->versions + d->delete_markers - d->versions_held_back;
         plan.summary.version_bytes_to_delete += d->version_bytes;
     }
 }
@@ -227,14 +234,15 @@ Plan build_plan(Bucket& bucket, const std::string& bucket_name, const std::strin
         all.reserve(deployments.size());
         for (auto& d : deployments) all.push_back(&d);
         list_all(bucket, all, options, versioned_bucket);
-        drop_empty(deployments, empty_folders);
+        drop_empty(deployments, empty_folders, options.key_store.get());
         plan = make_plan(bucket_name, root, std::move(deployments), policy_with_live);
     }
     plan.live = std::move(live);
     plan.incomplete = options.live_incomplete;
     std::sort(empty_folders.begin(), empty_folders.end());
     plan.empty_folders = std::move(empty_folders);
-    release_kept(plan);
+    release_kept(plan, options.key_store.get());
+    plan.key_store = options.key_store;
     plan.versioning = versioning;
     if (plan.versioned()) add_versions(bucket, root, plan, options);
     if (facts.folders == 0 && facts.root_objects == 0 && plan.ghosts.empty()) {

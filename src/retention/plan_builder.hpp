@@ -3,12 +3,15 @@
 // is the pure make_plan().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "retention/bucket.hpp"
+#include "retention/key_store.hpp"
 #include "retention/plan.hpp"
 
 namespace retention {
@@ -36,6 +39,15 @@ struct BuildOptions {
     bool live_incomplete = false;
     std::function<void(std::uint64_t deployments, std::uint64_t objects)> on_listed =
         [](std::uint64_t, std::uint64_t) {};
+    // Where the doomed deployments' keys wait for deletion (shared by every
+    // target of a run, so the budget is the run's); null: all in memory.
+    std::shared_ptr<KeyStore> key_store;
+    // The clock whose reading marks when each deployment's listing began:
+    // entries modified later were written during the run and are never sent.
+    std::function<TimePoint()> now = [] {
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now());
+    };
 };
 
 // With --sort-by name and no cutoff the order is known from the folder names

@@ -92,7 +92,8 @@ Plan make_plan(std::string bucket, std::string root, std::vector<Deployment> dep
             ++plan.summary.keep;
         } else {
             ++plan.summary.remove;
-            plan.summary.objects_to_delete += deployment.objects;
+            // What is sent: entries written during the run are held back.
+            plan.summary.objects_to_delete += deployment.objects - deployment.held_back;
             plan.summary.bytes_to_delete += deployment.bytes;
         }
         decision.deployment = std::move(deployment);

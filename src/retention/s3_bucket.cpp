@@ -27,7 +27,7 @@ void S3Bucket::list_current(const Listing& listing,
     std::string token;
     for (bool first = true;; first = false) {
         auto page = client_.list_objects_v2(listing.prefix, delimiter_of(listing), token,
-                                            page_size(listing, first));
+                                            page_size(listing, first), listing.start_after);
         ListedPage out;
         out.objects.reserve(page.objects.size());
         for (auto& entry : page.objects) {
@@ -39,8 +39,8 @@ void S3Bucket::list_current(const Listing& listing,
             out.objects.push_back(std::move(object));
         }
         out.folders = std::move(page.common_prefixes);
-        if (!on_page(out)) return;
-        if (!page.is_truncated || page.next_continuation_token.empty()) return;
+        out.truncated = page.is_truncated && !page.next_continuation_token.empty();
+        if (!on_page(out) || !out.truncated) return;
         token = std::move(page.next_continuation_token);
     }
 }
@@ -65,8 +65,8 @@ void S3Bucket::list_versions(const Listing& listing,
             out.objects.push_back(std::move(object));
         }
         out.folders = std::move(page.common_prefixes);
-        if (!on_page(out)) return;
-        if (!page.is_truncated) return;
+        out.truncated = page.is_truncated;
+        if (!on_page(out) || !out.truncated) return;
         key_marker = std::move(page.next_key_marker);
         version_marker = std::move(page.next_version_id_marker);
     }

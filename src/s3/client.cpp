@@ -170,12 +170,17 @@ void check_under(const std::string& key, const std::string& prefix,
 }  // namespace
 
 ListPage Client::list_objects_v2(const std::string& prefix, const std::string& delimiter,
-                                 const std::string& continuation_token, int max_keys) {
+                                 const std::string& continuation_token, int max_keys,
+                                 const std::string& start_after) {
     std::vector<std::pair<std::string, std::string>> query{{"list-type", "2"},
                                                            {"encoding-type", "url"}};
     if (!prefix.empty()) query.emplace_back("prefix", prefix);
     if (!delimiter.empty()) query.emplace_back("delimiter", delimiter);
-    if (!continuation_token.empty()) query.emplace_back("continuation-token", continuation_token);
+    if (!continuation_token.empty()) {
+        query.emplace_back("continuation-token", continuation_token);
+    } else if (!start_after.empty()) {
+        query.emplace_back("start-after", start_after);
+    }
     query.emplace_back("max-keys", std::to_string(max_keys));
     const std::string query_string = aws::form_encode(query);
     const std::string label = request_label("GET", config_.bucket, "", query_string);

@@ -74,10 +74,11 @@ public:
         Clock clock = [] { return std::chrono::system_clock::now(); });
 
     // One ListObjectsV2 page, always with encoding-type=url so that any key,
-    // control characters included, survives the XML.
+    // control characters included, survives the XML. start_after: only keys
+    // after it (sent on a first page only: S3 ignores it beside a token).
     ListPage list_objects_v2(const std::string& prefix, const std::string& delimiter,
-                             const std::string& continuation_token,
-                             int max_keys = kListPageMaxKeys);
+                             const std::string& continuation_token, int max_keys = kListPageMaxKeys,
+                             const std::string& start_after = "");
 
     // One ListObjectVersions page (versions and delete markers), with
     // encoding-type=url. Pages continue from (key_marker, version_id_marker).

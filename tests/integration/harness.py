@@ -502,7 +502,9 @@ class S3TestCase(unittest.TestCase):
             "AWS_SHARED_CREDENTIALS_FILE": str(missing / "credentials"),
             "LC_ALL": "C.UTF-8",
         }
-        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "LD_LIBRARY_PATH", "TMPDIR"):
+        # S3_CLEANUP_KEY_BUDGET: a suite run with 0 sends every key through the spill file.
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "LD_LIBRARY_PATH", "TMPDIR",
+                  "S3_CLEANUP_KEY_BUDGET"):
             if k in os.environ:
                 env[k] = os.environ[k]
         for k, v in (env_extra or {}).items():
@@ -545,9 +547,11 @@ class S3TestCase(unittest.TestCase):
             time.sleep(0.02)
         self.fail(f"timed out waiting for {what}")
 
-    def run_at_terminal(self, args, answer: str, env_extra: dict | None = None):
+    def run_at_terminal(self, args, answer: str, env_extra: dict | None = None,
+                        at_prompt=None):
         """Runs the binary with a pseudo-terminal as stdin, waits for its prompt (an event,
-        with a generous deadline) and answers it. Returns (exit code, stderr, stdout)."""
+        with a generous deadline), calls at_prompt() if given (the plan is made, nothing
+        deleted yet) and answers it. Returns (exit code, stderr, stdout)."""
         import pty
         import select
         master, slave = pty.openpty()
@@ -565,6 +569,8 @@ class S3TestCase(unittest.TestCase):
                     break
                 stderr += chunk
         self.assertIn(b"[y/N]", stderr, "no prompt at the terminal")
+        if at_prompt is not None:
+            at_prompt()
         os.write(master, answer.encode() + b"\n")
         out, err = proc.communicate(timeout=60)
         os.close(master)

@@ -6,6 +6,10 @@ requests in the server's own log against the request budget:
 
     list   <= ceil(folders/1000) + sum(ceil(objects in folder/1000)) + 1 re-check per deleted
     delete == ceil(objects deleted/1000)
+
+(for deployments whose keys lie directly in their folder; a deployment fanned out over
+its sub-folders is checked for its figures and its outcome instead). Keys beyond the
+memory budget (S3_CLEANUP_KEY_BUDGET) keep this budget: they are spilled, not re-listed.
 """
 from __future__ import annotations
 
@@ -259,6 +263,91 @@ class Cases:
         for p in ("v1/", "v2/"):
             self.assertEqual(self.versions(b, p), ({}, {}), p)
         self.assertEqual(self.versions(b, "v3/"), kept_before)
+
+    # ---- issue 15: keys beyond the memory budget wait in the spill file
+    BUDGET_ENV = {"S3_CLEANUP_KEY_BUDGET": "16K"}  # a few hundred keys; the README says how
+
+    def test_deployments_larger_than_the_key_budget_delete_exactly_within_budget(self):
+        """3 doomed deployments of 2,100 keys each (awkward names among them) with a 16 KiB
+        key budget: most keys go through the spill file. The bucket ends exactly right and
+        the request budget is the one of keys held in memory: nothing is listed twice."""
+        b = self.new_bucket()
+        objects = {"index.html": b"root"}
+        for i in range(4):
+            objects.update(deployment(f"d{i}", 2100 - len(AWKWARD), size=1))
+            objects.update(deployment(f"d{i}", 0, files=AWKWARD))
+        self.seed(b, objects)
+        mark = self.server.request_mark()
+        r = self.run_cli(f"s3://{b}", "--keep", "1", "--sort-by", "name", "--yes", "--output",
+                         "json", "--endpoint-url", self.server.endpoint_url,
+                         env_extra=self.BUDGET_ENV)
+        self.end_mark = self.server.request_mark()
+        self.assertEqual(r.returncode, 0, self.explain(r))
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["result"]["objects_deleted"], 3 * 2100)
+        self.assertEqual(doc["result"]["failed"], [])
+        self.assertEqual(self.list_keys(b), sorted(k for k in objects if not k.startswith(
+            ("d0/", "d1/", "d2/"))))
+        self.assertBudget(doc, b, mark, 4, [2100] * 3 + [1])
+
+    def test_an_object_written_after_planning_survives_and_is_reported(self):
+        """Planned with every key spilled (budget 0); while the confirmation waits, a key is
+        uploaded into a doomed deployment. It was in no listing, so it is never sent: it
+        survives, and the run says the deployment is not gone."""
+        b = self.new_bucket()
+        objects = {}
+        for i in range(3):
+            objects.update(deployment(f"d{i}", 1500, size=1))
+        self.seed(b, objects)
+        late = "d0/uploaded-after-planning.html"
+        rc, err, out = self.run_at_terminal(
+            [f"s3://{b}", "--keep", "1", "--sort-by", "name", "--output", "json",
+             "--endpoint-url", self.server.endpoint_url], "y",
+            env_extra={"S3_CLEANUP_KEY_BUDGET": "0"},
+            at_prompt=lambda: self.put(b, late, b"new"))
+        self.assertEqual(rc, 0, err.decode(errors="replace"))
+        doc = json.loads(out)
+        self.assertEqual(doc["result"]["objects_deleted"], 3000)
+        self.assertEqual(doc["result"]["appeared"], [{"deployment": "d0", "objects": 1}])
+        self.assertEqual(doc["result"]["deployments_deleted"], 1)
+        self.assertIn(b"d0: objects appeared during cleanup; left in place", err)
+        self.assertEqual(self.list_keys(b), sorted([late, *deployment("d2", 1500)]))
+
+    def test_sub_folder_fan_out_plans_as_a_flat_listing_and_deletes_exactly(self):
+        """A deployment over one page (1,300 keys) is listed by sub-folder in parallel: keys
+        directly in the folder, its own marker, an empty sub-folder, a deep one, awkward
+        names. Its figures are those of boto3's flat listing, and deleting it leaves
+        nothing of it and everything else."""
+        b = self.new_bucket()
+        big = {"big/": b"", "big/404.html": b"404", "big/index.html": b"index", "big/empty/": b""}
+        for sub in range(12):
+            for i in range(100):
+                big[f"big/s{sub:02d}/f{i:03d}.js"] = b"x" * (i % 7 + 1)
+        big.update({f"big/aw/{name}": b"aw" for name in AWKWARD})
+        big["big/s03/deeper/still/x y+z.txt"] = b"deep"
+        others = {**deployment("new1", 3), **deployment("new2", 3), "index.html": b"root"}
+        self.seed(b, {**big, **others})
+        flat = self.list_objects(b, "big/")
+        self.assertEqual(sorted(flat), sorted(big))
+        content = [t for k, (size, _, t) in flat.items() if not (size == 0 and k.endswith("/"))]
+        mark = self.server.request_mark()
+        doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--dry-run")
+        d = {x["name"]: x for x in doc["deployments"]}["big"]
+        self.assertEqual((d["objects"], d["bytes"], d["newest"], d["oldest"]),
+                         (len(flat), sum(v[0] for v in flat.values()),
+                          harness.rfc3339(max(content)), harness.rfc3339(min(content))))
+        lists = self.requests_of(b, mark, "GET", "list-type")
+        fanned = [l for l in lists if "delimiter=" in l and "prefix=big%2F" in l]
+        self.assertTrue(fanned, "the big deployment was not listed by sub-folder")
+        # The first page ends inside s09/: s09/ goes on after its last key, s10/ and s11/
+        # are listed whole, each on its own.
+        self.assertTrue(any("prefix=big%2Fs09%2F&start-after=big%2Fs09%2F" in l for l in lists),
+                        lists)
+        self.assertTrue(any("prefix=big%2Fs11%2F&" in l for l in lists), lists)
+        doc, _ = self.run_json(b, "--keep", "1", "--sort-by", "name", "--yes")
+        self.assertEqual(doc["result"]["objects_deleted"], len(big) + 3)
+        self.assertEqual(doc["result"]["failed"], [])
+        self.assertEqual(self.list_keys(b), sorted(["index.html", *deployment("new2", 3)]))
 
     def test_30_percent_faults_bucket_exactly_right(self):
         b = self.new_bucket()

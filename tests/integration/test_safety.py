@@ -262,5 +262,34 @@ class JsonOnFailureTest(harness.S3TestCase):
         self.assertIn("stopped by SIGTERM: no new requests were sent", doc["error"]["message"])
 
 
+class WrittenDuringTheRunTest(harness.S3TestCase):
+    """Issue 15: a key whose LastModified, as the listing saw it, is later than the moment
+    its deployment's listing began was written (or overwritten) during the run: never
+    sent, reported as appeared. moto's test clock dates two keys of a doomed deployment
+    an hour ahead, which is what such a listing sees; with every key spilled (budget 0)
+    and with keys in memory."""
+
+    def test_keys_newer_than_the_listing_are_never_sent(self):
+        for budget in ("0", "16M"):
+            with self.subTest(budget=budget):
+                b = self.new_bucket()
+                deps = [Dep(f"d{i}", days_ago(10 - i), n=3) for i in range(4)]
+                ahead = harness.utcnow() + harness.dt.timedelta(hours=1)
+                late = {"d0/rewritten.html": (b"new", ahead), "d0/f-late.txt": (b"new", ahead)}
+                self.seed(b, objects_of(*deps, extra=late))
+                r = self.run_cli(f"s3://{b}", "--keep", "1", "--sort-by", "name", "--yes",
+                                 "--output", "json", *self.endpoint_args(),
+                                 env_extra={"S3_CLEANUP_KEY_BUDGET": budget})
+                self.assertEqual(r.returncode, 0, self.explain(r))
+                doc = json.loads(r.stdout)
+                d0 = harness.by_name(doc)["d0"]
+                self.assertEqual((d0["action"], d0["objects"]), ("delete", 5), d0)
+                self.assertEqual(doc["summary"]["objects_to_delete"], 3 * 3)
+                self.assertEqual(doc["result"]["objects_deleted"], 9)
+                self.assertEqual(doc["result"]["appeared"], [{"deployment": "d0", "objects": 2}])
+                self.assertIn("d0: objects appeared during cleanup; left in place", r.stderr)
+                self.assertEqual(self.list_keys(b), sorted([*late, *deps[3].objects()]))
+
+
 if __name__ == "__main__":
     unittest.main()

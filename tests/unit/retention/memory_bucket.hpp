@@ -67,7 +67,10 @@ public:
     std::function<std::optional<aws::ServiceError>(int batch)> fail_batch = [](int) {
         return std::nullopt;
     };
-    bool stop_after_batch = false;  // every answer says a stop came before a resend
+    bool stop_after_batch = false;
+    // What S3, RGW and moto do: a Delimiter listing leaves out the folder that
+    // holds start-after. Off: the folder shows up when it has keys after it.
+    bool start_after_hides_its_folder = true;  // every answer says a stop came before a resend
     // Objects that appear once a batch is answered (an upload racing the run).
     std::vector<std::string> appear_after_delete;
     // Folders seen in a delimited listing whose own listing comes back empty
@@ -114,7 +117,8 @@ public:
                     page.objects.push_back(std::move(entry));
                 }
             }
-            if (!on_page(page) || at >= entries.size()) return;
+            page.truncated = at < entries.size();
+            if (!on_page(page) || !page.truncated) return;
             std::lock_guard lock(mutex_);
             listings.push_back(listing);  // the next page is another request
         }
@@ -177,10 +181,16 @@ private:
         std::string last_folder;
         for (auto& entry : source) {
             if (entry.key.compare(0, listing.prefix.size(), listing.prefix) != 0) continue;
+            // The keys after start-after, then rolled up by the delimiter.
+            if (!listing.start_after.empty() && entry.key <= listing.start_after) continue;
             const auto slash = entry.key.find('/', listing.prefix.size());
             if (listing.by_folder && slash != std::string::npos) {
                 std::string folder = entry.key.substr(0, slash + 1);
                 if (folder == last_folder) continue;
+                if (start_after_hides_its_folder && !listing.start_after.empty() &&
+                    folder <= listing.start_after) {
+                    continue;
+                }
                 last_folder = folder;
                 out.push_back({std::move(folder), kFolderEntry, {}, "", false, false});
                 continue;
