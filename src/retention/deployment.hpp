@@ -52,12 +52,14 @@ struct Deployment {
     std::uint64_t version_bytes = 0;
     // Versions and delete markers of keys that are not folder markers.
     std::uint64_t content_versions = 0;
-    // Every object found under prefix, in listing order: first the chunks
-    // spilled to the run's KeyStore, then contents, in memory. Deletion sends
-    // exactly these, so nothing that was not listed and planned can be deleted.
-    std::vector<SpilledChunk> spilled;
+    // Every object found under prefix: the sealed chunks (in memory or spilled
+    // to the run's KeyStore), then contents, the chunk being filled. Deletion
+    // sends exactly these, so nothing that was not listed and planned can be
+    // deleted.
+    std::vector<KeyChunk> chunks;
     ObjectList contents;
-    std::int64_t held_bytes = 0;  // contents' memory as the KeyStore counts it
+    // Memory of contents and of the chunks in memory, as the KeyStore counts it.
+    std::int64_t held_bytes = 0;
     // Entries the listing found with a LastModified later than the moment the
     // listing began: written during the run. Counted in the figures above (the
     // deployment is that new), never stored, so never sent: reported as
@@ -68,8 +70,15 @@ struct Deployment {
     // Entries stored for deletion, spilled and in memory.
     [[nodiscard]] std::uint64_t stored_entries() const {
         std::uint64_t n = contents.size();
-        for (const auto& chunk : spilled) n += chunk.entries;
+        for (const auto& chunk : chunks) n += chunk.entries();
         return n;
+    }
+
+    [[nodiscard]] bool any_spilled() const {
+        for (const auto& chunk : chunks) {
+            if (!chunk.in_memory) return true;
+        }
+        return false;
     }
 
     // Listed, and nothing in it but folder markers (or nothing at all).

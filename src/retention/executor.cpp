@@ -40,19 +40,25 @@ void check_plan_safety(const Plan& plan) {
                                   "' is to be deleted but was never "
                                   "listed");
         }
-        if (!dep->spilled.empty() && plan.key_store == nullptr) {
+        if (dep->any_spilled() && plan.key_store == nullptr) {
             throw PlanSafetyError("deployment '" + dep->name +
                                   "' has spilled keys but the plan has no key store");
         }
         // Keys in memory are checked now, before anything is sent; every key,
         // spilled ones included, is checked again in its batch.
-        for (std::size_t i = 0; i < dep->contents.size(); ++i) {
-            const std::string_view key = dep->contents.key(i);
-            if (key.size() < expected.size() || key.substr(0, expected.size()) != expected) {
-                throw PlanSafetyError("key '" + std::string(key) +
-                                      "' is outside the doomed prefix '" + expected + "'");
+        auto check = [&expected](const ObjectList& list) {
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                const std::string_view key = list.key(i);
+                if (key.size() < expected.size() || key.substr(0, expected.size()) != expected) {
+                    throw PlanSafetyError("key '" + std::string(key) +
+                                          "' is outside the doomed prefix '" + expected + "'");
+                }
             }
+        };
+        for (const auto& chunk : dep->chunks) {
+            if (chunk.in_memory) check(*chunk.in_memory);
         }
+        check(dep->contents);
     }
 }
 
@@ -70,15 +76,20 @@ bool BatchCursor::advance() {
         }
         const Deployment& dep = *doomed_[deployment_];
         index_ = 0;
-        if (part_ < dep.spilled.size()) {
+        if (part_ < dep.chunks.size()) {
+            const KeyChunk& chunk = dep.chunks[part_++];
+            if (chunk.in_memory) {
+                list_ = chunk.in_memory;
+                return true;
+            }
             if (store_ == nullptr) {
                 throw PlanSafetyError("deployment '" + dep.name +
                                       "' has spilled keys but the plan has no key store");
             }
-            list_ = std::make_shared<const ObjectList>(store_->load(dep.spilled[part_++]));
+            list_ = std::make_shared<const ObjectList>(store_->load(chunk.on_disk));
             return true;
         }
-        if (part_ == dep.spilled.size()) {
+        if (part_ == dep.chunks.size()) {
             ++part_;
             // Not owned: the plan outlives the cursor.
             list_ = std::shared_ptr<const ObjectList>(std::shared_ptr<void>(), &dep.contents);

@@ -101,7 +101,7 @@ private:
     const Bucket& bucket_;
     const KeyStore* store_;
     std::size_t deployment_ = 0;
-    std::size_t part_ = 0;  // chunk of the deployment; spilled.size(): its contents
+    std::size_t part_ = 0;  // chunk of the deployment; chunks.size(): its contents
     std::shared_ptr<const ObjectList> list_;
     std::size_t index_ = 0;
     std::vector<std::pair<ObjectId, std::shared_ptr<const ObjectList>>> singles_;

@@ -65,45 +65,61 @@ public:
 
     ObjectList& list() { return deployment_.contents; }
 
-    // After each page: count what memory the keys take; spill when over.
+    // After each page: a full chunk is sealed, in memory while the budget
+    // lasts, else in the spill file.
     void page_done() {
         if (sink_.store == nullptr) return;
         account();
-        if (sink_.store->over_budget() && deployment_.contents.memory() >= kSpillChunk) spill();
+        if (deployment_.contents.memory() >= kSpillChunk) seal();
     }
 
     void finish() {
-        if (sink_.store != nullptr && sink_.store->over_budget() && !deployment_.contents.empty()) {
-            spill();
-            return;
-        }
         deployment_.contents.shrink_to_fit();
-        if (sink_.store != nullptr) account();
+        if (sink_.store == nullptr) return;
+        account();
+        if (sink_.store->over_budget() && !deployment_.contents.empty()) seal();
     }
 
 private:
     void account() {
         const auto memory = static_cast<std::int64_t>(deployment_.contents.memory());
-        sink_.store->hold(memory - deployment_.held_bytes);
-        deployment_.held_bytes = memory;
+        sink_.store->hold(memory - contents_held_);
+        deployment_.held_bytes += memory - contents_held_;
+        contents_held_ = memory;
     }
 
-    void spill() {
-        deployment_.spilled.push_back(sink_.store->spill(deployment_.contents));
-        deployment_.contents.release();
-        sink_.store->hold(-deployment_.held_bytes);
-        deployment_.held_bytes = 0;
+    void seal() {
+        ObjectList& contents = deployment_.contents;
+        const bool to_disk = sink_.store->over_budget();
+        // contents' memory leaves the count; a chunk kept in memory comes back in.
+        sink_.store->hold(-contents_held_);
+        deployment_.held_bytes -= contents_held_;
+        contents_held_ = 0;
+        KeyChunk chunk;
+        if (to_disk) {
+            chunk.on_disk = sink_.store->spill(contents);
+            contents.release();
+        } else {
+            contents.shrink_to_fit();
+            chunk.in_memory = std::make_shared<const ObjectList>(std::move(contents));
+            contents = ObjectList();
+            const auto memory = static_cast<std::int64_t>(chunk.in_memory->memory());
+            sink_.store->hold(memory);
+            deployment_.held_bytes += memory;
+        }
+        deployment_.chunks.push_back(std::move(chunk));
     }
 
     Deployment& deployment_;
     const KeySink sink_;
+    std::int64_t contents_held_ = 0;  // contents' share of held_bytes
 };
 
 }  // namespace
 
 void release_keys(Deployment& deployment, KeyStore* store) {
     deployment.contents.release();
-    deployment.spilled.clear();
+    deployment.chunks.clear();
     if (store != nullptr) store->hold(-deployment.held_bytes);
     deployment.held_bytes = 0;
 }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -28,6 +29,17 @@ struct SpilledChunk {
     std::uint64_t offset = 0;
     std::uint64_t bytes = 0;
     std::uint64_t entries = 0;
+};
+
+// A run of a deployment's keys, in listing order: sealed in memory while the
+// budget lasts, else in the spill file. Keys are sealed in chunks of about
+// kSpillChunk so that no buffer, and no copy of one, grows with a deployment.
+struct KeyChunk {
+    std::shared_ptr<const ObjectList> in_memory;  // null: on disk
+    SpilledChunk on_disk;
+    [[nodiscard]] std::uint64_t entries() const {
+        return in_memory ? in_memory->size() : on_disk.entries;
+    }
 };
 
 class KeyStore {

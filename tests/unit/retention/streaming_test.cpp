@@ -109,7 +109,7 @@ TEST(Streaming, PlanningWithinTheBudgetSpillsNothing) {
     auto store = std::make_shared<KeyStore>(kDefaultKeyBudget);
     const Plan plan = build(bucket, 2, store);
     EXPECT_EQ(store->spilled_bytes(), 0u);
-    for (const auto* dep : doomed_deployments(plan)) EXPECT_TRUE(dep->spilled.empty());
+    for (const auto* dep : doomed_deployments(plan)) EXPECT_FALSE(dep->any_spilled());
     EXPECT_GT(store->held(), 0);
 }
 
@@ -124,7 +124,7 @@ TEST(Streaming, BeyondTheBudgetKeysSpillAndHeldMemoryStaysNearIt) {
     bool any_spilled = false;
     for (const auto* dep : doomed_deployments(plan)) {
         stored += dep->stored_entries();
-        any_spilled = any_spilled || !dep->spilled.empty();
+        any_spilled = any_spilled || dep->any_spilled();
     }
     EXPECT_TRUE(any_spilled);
     EXPECT_EQ(stored, 10u * 3000u);
@@ -225,7 +225,7 @@ TEST(Streaming, AKeyOutsideItsDeploymentInASpilledChunkStopsTheRunAtThatBatch) {
         ObjectList list;
         for (int i = 0; i < objects; ++i) list.add(d.prefix + "k" + padded(i), 1);
         if (!odd.empty()) list.add(odd, 1);
-        d.spilled.push_back(store->spill(list));
+        d.chunks.push_back({nullptr, store->spill(list)});
         d.objects = d.stored_entries();
         d.newest = kBefore;
         return d;
