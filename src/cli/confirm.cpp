@@ -36,9 +36,7 @@ std::string confirmation_question(const std::vector<const retention::Plan*>& pla
                      ? ", purging " + counted(s.versions_to_delete, "version", "versions")
                      : std::string()) +
                 "\n";
-        total.remove += s.remove;
-        total.objects_to_delete += s.objects_to_delete;
-        total.bytes_to_delete += s.bytes_to_delete;
+        total += s;
     }
     return text + "Delete " + counted(total.remove, "deployment", "deployments") + " (" +
            counted(total.objects_to_delete, "object", "objects") + ", " +

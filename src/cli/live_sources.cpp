@@ -10,7 +10,7 @@ namespace {
 
 void read_distribution(const Options& options, const LiveClients& clients, const std::string& id,
                        LiveReading& out) {
-    const std::string url = "s3://" + options.url.bucket + "/" + options.url.root;
+    const std::string url = s3_url(options.url.bucket, options.url.root);
     const auto config = clients.cloudfront().get_distribution_config(id);
     const cloudfront::BucketAddress bucket{options.url.bucket, clients.custom_s3_host};
     for (const auto& origin : config.origins) {
@@ -86,7 +86,7 @@ LiveReading read_live_sources(const Options& options, const LiveClients& clients
         } catch (const aws::ServiceError& error) {
             if (error.kind == aws::ErrorKind::kCancelled) throw;
             out.failure = unreadable("--protect-referenced-by " + key,
-                                     "s3://" + options.url.bucket + "/" + key, error);
+                                     s3_url(options.url.bucket, key), error);
         }
         if (out.failure) return out;
     }

@@ -349,11 +349,7 @@ void print_run_summary(std::ostream& out, const std::vector<RunSummaryLine>& lin
     for (const auto& line : lines) {
         if (line.failed) ++failed;
         if (line.plan == nullptr) continue;
-        const auto& s = line.plan->summary;
-        total.keep += s.keep;
-        total.remove += s.remove;
-        total.objects_to_delete += s.objects_to_delete;
-        total.bytes_to_delete += s.bytes_to_delete;
+        total += line.plan->summary;
     }
     out << "\nRun: " << counted(lines.size(), "target", "targets");
     if (failed > 0) out << ", " << thousands(failed) << " failed";

@@ -129,7 +129,7 @@ struct Unit {
     std::string root;  // literal, after wildcard expansion
     RunReport report;
     std::optional<retention::Plan> plan;
-    std::string url() const { return "s3://" + target->options.url.bucket + "/" + root; }
+    std::string url() const { return s3_url(target->options.url.bucket, root); }
     bool failed() const { return report.error.has_value(); }
     bool deletes() const { return !failed() && plan && plan->deletes_anything(); }
 };
@@ -137,7 +137,7 @@ struct Unit {
 // The line above a unit's plan and result when the run has several.
 std::string target_header(const Unit& unit) {
     const Options& options = unit.target->options;
-    const std::string from = "s3://" + options.url.bucket + "/" + options.url.root;
+    const std::string from = s3_url(options.url.bucket, options.url.root);
     std::string header = "== " + printable(unit.url());
     if (from != unit.url() || !options.origin.empty()) {
         header += " (" + (from != unit.url() ? "from " + printable(from) : std::string()) +
@@ -279,12 +279,7 @@ nlohmann::ordered_json Run::document() const {
         targets.push_back(std::move(entry));
         if (unit.failed()) ++failed;
         if (!unit.plan) continue;
-        const auto& s = unit.plan->summary;
-        total.deployments += s.deployments;
-        total.keep += s.keep;
-        total.remove += s.remove;
-        total.objects_to_delete += s.objects_to_delete;
-        total.bytes_to_delete += s.bytes_to_delete;
+        total += unit.plan->summary;
     }
     json document{{"format", kJsonFormat},
                   {"dry_run", options_.dry_run},

@@ -9,9 +9,7 @@ namespace cli {
 
 namespace {
 
-std::string url_of(const Options& target) {
-    return "s3://" + target.url.bucket + "/" + target.url.root;
-}
+std::string url_of(const Options& target) { return s3_url(target.url.bucket, target.url.root); }
 
 // The literal part of a root before its first glob segment, resolved.
 std::string literal_prefix(const std::string& root) {

@@ -15,6 +15,11 @@ struct UsageError {
     std::string message;
 };
 
+// "s3://BUCKET/PATH": how every message and document names a place.
+inline std::string s3_url(const std::string& bucket, const std::string& path) {
+    return "s3://" + bucket + "/" + path;
+}
+
 // Returns the URL or a UsageError naming what is wrong with it.
 std::variant<S3Url, UsageError> parse_s3_url(const std::string& text);
 

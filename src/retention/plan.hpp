@@ -36,6 +36,18 @@ struct PlanSummary {
     // and ghosts), and its bytes.
     std::uint64_t versions_to_delete = 0;
     std::uint64_t version_bytes_to_delete = 0;
+
+    // Totals of a run over many plans.
+    PlanSummary& operator+=(const PlanSummary& other) {
+        deployments += other.deployments;
+        keep += other.keep;
+        remove += other.remove;
+        objects_to_delete += other.objects_to_delete;
+        bytes_to_delete += other.bytes_to_delete;
+        versions_to_delete += other.versions_to_delete;
+        version_bytes_to_delete += other.version_bytes_to_delete;
+        return *this;
+    }
 };
 
 struct Plan {
