@@ -89,6 +89,8 @@ struct Header {
 
 template <typename T>
 void put_array(std::string& out, const std::vector<T>& values) {
+    // An empty vector's data() may be null, which no byte-copying call may get.
+    if (values.empty()) return;
     out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
 }
 
@@ -108,7 +110,7 @@ public:
         }
         values.resize(count);
         const std::string_view raw = take(count * sizeof(T));
-        std::memcpy(values.data(), raw.data(), raw.size());
+        if (!raw.empty()) std::memcpy(values.data(), raw.data(), raw.size());
     }
     [[nodiscard]] bool done() const { return at_ == bytes_.size(); }
 
