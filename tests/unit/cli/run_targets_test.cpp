@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
+#include <string>
 
 namespace cli {
 namespace {
@@ -52,10 +56,15 @@ TEST(OverlapProblem, NamesBothTargetsWithTheirLines) {
               "objects");
 }
 
+// ctest runs every test as its own process, side by side: each test has its own
+// file (one shared name let one test read another's policy half-written).
 struct PolicyFileRun : ::testing::Test {
-    std::string path = ::testing::TempDir() + "run_targets_test.yaml";
+    std::string path = ::testing::TempDir() + "run_targets_test_" + std::to_string(::getpid()) +
+                       "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                       ".yaml";
     Options command_line;
     void write(const std::string& text) { std::ofstream(path) << text; }
+    void TearDown() override { std::remove(path.c_str()); }
     void SetUp() override {
         command_line.config = path;
         command_line.dry_run = true;
