@@ -3,6 +3,7 @@
 #include <string_view>
 #include <variant>
 
+#include "cli/allocator_tuning.hpp"
 #include "cli/options.hpp"
 #include "cli/run_cleanup.hpp"
 #include "cli/run_report.hpp"
@@ -25,6 +26,7 @@ bool asks_for_json(int argc, const char* const* argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    cli::tune_allocator();
     auto outcome = cli::parse_command_line(argc, argv);
     if (auto* exit_now = std::get_if<cli::ExitNow>(&outcome)) {
         std::cout << exit_now->text;

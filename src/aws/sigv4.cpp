@@ -56,6 +56,22 @@ void remove_header(std::vector<std::pair<std::string, std::string>>& headers,
     std::erase_if(headers, [&](const auto& h) { return iequals(h.first, name); });
 }
 
+// The signing key depends on the secret and the scope only, so it changes once
+// a day: derived once per thread and scope instead of four HMACs per request.
+const std::string& cached_signing_key(const std::string& secret, const Scope& scope) {
+    struct Derived {
+        std::string secret;
+        Scope scope;
+        std::string key;
+    };
+    thread_local Derived last;
+    if (last.key.empty() || last.secret != secret || last.scope.date != scope.date ||
+        last.scope.region != scope.region || last.scope.service != scope.service) {
+        last = {secret, scope, signing_key(secret, scope)};
+    }
+    return last.key;
+}
+
 }  // namespace
 
 std::string Scope::str() const { return date + '/' + region + '/' + service + "/aws4_request"; }
@@ -183,7 +199,7 @@ void sign(Request& request, const Credentials& creds, const std::string& region,
     const Scope scope{amz_date.substr(0, 8), region, service};
     const std::string creq = canonical_request(request);
     const std::string sts = string_to_sign(amz_date, scope, creq);
-    const std::string sig = signature(signing_key(creds.secret_access_key, scope), sts);
+    const std::string sig = signature(cached_signing_key(creds.secret_access_key, scope), sts);
     const std::string signed_headers = canonical_headers(headers).second;
     headers.emplace_back("Authorization", authorization_header(creds, scope, signed_headers, sig));
 }

@@ -66,7 +66,9 @@ std::optional<TimePoint> parse_timestamp(std::string_view text) {
     const TimePoint result{sys_days{date}.time_since_epoch() + hours{hour} + minutes{minute} +
                            seconds{second} + fraction - offset};
     // An offset can carry 9999-12-31 into year 10000 (or 0000-01-01 into -1):
-    // outside the four-digit years every RFC 3339 time must stay within.
+    // outside the four-digit years every RFC 3339 time must stay within. A UTC
+    // time (S3 writes every LastModified so) stays in its year: no need to ask.
+    if (offset == minutes{0}) return result;
     const year_month_day utc{floor<days>(result)};
     if (utc.year() < std::chrono::year{0} || utc.year() > std::chrono::year{9999}) {
         return std::nullopt;

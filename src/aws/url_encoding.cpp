@@ -1,5 +1,7 @@
 #include "aws/url_encoding.hpp"
 
+#include <algorithm>
+
 namespace aws {
 
 namespace {
@@ -16,21 +18,38 @@ int hex_value(char c) {
     return -1;
 }
 
-std::string decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            const int hi = hex_value(text[i + 1]);
-            const int lo = hex_value(text[i + 2]);
+// Where decoding has to start: the first '%' (or '+'), or the end.
+std::size_t first_special(std::string_view text, bool plus_is_space) {
+    const std::size_t percent = text.find('%');
+    const std::size_t plus = plus_is_space ? text.find('+') : std::string_view::npos;
+    return std::min({percent, plus, text.size()});
+}
+
+// Writes the decoded text over the encoded one. Most keys hold nothing to
+// decode: they are only scanned.
+void decode_in_place(std::string& text, bool plus_is_space) {
+    const std::size_t size = text.size();
+    std::size_t in = first_special(text, plus_is_space);
+    std::size_t out = in;
+    for (; in < size; ++in) {
+        const char c = text[in];
+        if (c == '%' && in + 2 < size) {
+            const int hi = hex_value(text[in + 1]);
+            const int lo = hex_value(text[in + 2]);
             if (hi >= 0 && lo >= 0) {
-                out.push_back(static_cast<char>(hi * 16 + lo));
-                i += 2;
+                text[out++] = static_cast<char>(hi * 16 + lo);
+                in += 2;
                 continue;
             }
         }
-        out.push_back(plus_is_space && text[i] == '+' ? ' ' : text[i]);
+        text[out++] = plus_is_space && c == '+' ? ' ' : c;
     }
+    text.resize(out);
+}
+
+std::string decode(std::string_view text, bool plus_is_space) {
+    std::string out(text);
+    decode_in_place(out, plus_is_space);
     return out;
 }
 
@@ -67,5 +86,7 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
 std::string percent_decode(std::string_view text) { return decode(text, false); }
 
 std::string form_decode(std::string_view text) { return decode(text, true); }
+
+void form_decode_in_place(std::string& text) { decode_in_place(text, true); }
 
 }  // namespace aws

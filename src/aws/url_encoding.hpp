@@ -24,4 +24,8 @@ std::string percent_decode(std::string_view text);
 // percent_decode, but '+' means a space, as in form-encoded text.
 std::string form_decode(std::string_view text);
 
+// form_decode in place: decoding only ever shortens the text, so a listing's
+// keys are decoded without a second string each.
+void form_decode_in_place(std::string& text);
+
 }  // namespace aws

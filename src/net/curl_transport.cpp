@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,18 @@ namespace {
 void global_init_once() {
     static std::once_flag flag;
     std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// A body is reserved to the size Content-Length announces, so it is not grown
+// (and copied) step by step; a larger announcement is not trusted that far.
+constexpr std::size_t kMaxBodyReserveBytes = std::size_t{64} * 1024 * 1024;
+
+void reserve_body(HttpResponse& response, std::string_view content_length) {
+    std::size_t bytes = 0;
+    const auto [end, error] = std::from_chars(content_length.data(),
+                                              content_length.data() + content_length.size(), bytes);
+    if (error != std::errc() || end != content_length.data() + content_length.size()) return;
+    response.body.reserve(std::min(bytes, kMaxBodyReserveBytes));
 }
 
 size_t write_body(char* data, size_t size, size_t count, void* user) {
@@ -47,6 +60,7 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
                                   value.back() == ' ' || value.back() == '\t')) {
             value.remove_suffix(1);
         }
+        if (name == "content-length") reserve_body(*response, value);
         response->headers[name] = std::string(value);
     }
     return size * count;

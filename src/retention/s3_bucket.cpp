@@ -83,7 +83,7 @@ BatchAnswer S3Bucket::delete_batch(const std::vector<ObjectRef>& objects) {
     std::vector<s3::ObjectIdentifier> ids;
     ids.reserve(objects.size());
     for (const auto& object : objects) {
-        ids.push_back({std::string(object.key), std::string(object.version_id)});
+        ids.push_back({object.key, object.version_id});
     }
     auto outcome = client_.delete_batch(ids);
     BatchAnswer answer;

@@ -147,8 +147,8 @@ namespace {
 
 // Parses a 2xx answer's XML. A page cut short or a proxy's HTML is a bad
 // response (worth another try), named with the request it answered.
-template <typename Parse>
-auto parse_answer(const net::HttpResponse& response, const std::string& label, Parse parse) {
+template <typename Response, typename Parse>
+auto parse_answer(Response&& response, const std::string& label, Parse parse) {
     try {
         return parse(response.body);
     } catch (const XmlParseError& error) {
@@ -188,8 +188,11 @@ ListPage Client::list_objects_v2(const std::string& prefix, const std::string& d
     return aws::with_retries<ListPage>(
         retry,
         [&](int n) {
-            const auto response = attempt(n, "GET", "", query_string, "", {}, label);
-            auto page = parse_answer(response, label, parse_list_objects_v2);
+            auto response = attempt(n, "GET", "", query_string, "", {}, label);
+            // The body is handed over and parsed in place (it is not needed after).
+            auto page = parse_answer(response, label, [](std::string& body) {
+                return parse_list_objects_v2(std::move(body));
+            });
             for (const auto& object : page.objects)
                 check_under(object.key, prefix, response, label);
             return page;

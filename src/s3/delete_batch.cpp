@@ -62,6 +62,8 @@ BatchOutcome Client::delete_batch(const std::vector<ObjectIdentifier>& objects) 
             for (auto index : pending) outcome.failed.push_back({index, error.code, error.what()});
             return outcome;
         }
+        // Quiet mode names only the keys that failed: none, and all are deleted.
+        if (answer.errors.empty()) break;
         const ErrorIndex errors(answer);
         std::vector<std::size_t> again;
         last_errors.clear();

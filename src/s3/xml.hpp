@@ -18,7 +18,8 @@ struct ObjectEntry {
     // nothing above the client has to know S3's time format.
     aws::TimePoint last_modified{};
     std::uint64_t size = 0;
-    std::string etag;
+    // No ETag: nothing decides with it, and a copy of it per key cost a
+    // string allocation for every object listed.
 };
 
 struct ListPage {
@@ -46,10 +47,12 @@ struct VersionPage {
     std::string next_version_id_marker;
 };
 
-// A key to delete, and which version of it (empty: the current object).
+// A key to delete, and which version of it (empty: the current object). It
+// names text the caller holds for as long as the request: a batch of keys is
+// written into its request body without a copy of each first.
 struct ObjectIdentifier {
-    std::string key;
-    std::string version_id;
+    std::string_view key;
+    std::string_view version_id;
 };
 
 struct ErrorDocument {
@@ -77,7 +80,9 @@ struct XmlParseError {
     std::string message;
 };
 
-ListPage parse_list_objects_v2(std::string_view xml);
+// Takes the body and parses it where it lies: a page is a quarter of a
+// megabyte, and the copy a parser makes of it otherwise is work per key.
+ListPage parse_list_objects_v2(std::string xml);
 VersionPage parse_list_object_versions(std::string_view xml);
 // Versioning status as GetBucketVersioning says it; Disabled for a bucket that
 // never had versioning (S3 then sends no Status at all).

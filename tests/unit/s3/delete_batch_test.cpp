@@ -4,6 +4,7 @@
 
 #include <pugixml.hpp>
 
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -31,9 +32,13 @@ std::string key_error(const std::string& key, const std::string& code,
            "</Message></Error>";
 }
 
+// ObjectIdentifier names keys it does not own: the keys live as long as the test.
 std::vector<ObjectIdentifier> objects(const std::string& prefix, int count) {
+    static std::deque<std::string> keys;
     std::vector<ObjectIdentifier> out;
-    for (int i = 0; i < count; ++i) out.push_back({prefix + "file-" + std::to_string(i), ""});
+    for (int i = 0; i < count; ++i) {
+        out.push_back({keys.emplace_back(prefix + "file-" + std::to_string(i)), ""});
+    }
     return out;
 }
 
