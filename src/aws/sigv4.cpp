@@ -205,15 +205,16 @@ void sign(Request& request, const Credentials& creds, const std::string& region,
 }
 
 void sign_request(net::HttpRequest& request, const Credentials& creds, const std::string& region,
-                  const std::string& service, const std::string& amz_date,
-                  bool add_content_sha256) {
+                  const std::string& service, const std::string& amz_date, bool add_content_sha256,
+                  Payload payload) {
     Request to_sign;
     to_sign.method = request.method;
     to_sign.path = request.path;
     to_sign.query = request.query;
     to_sign.headers.emplace_back("host", request.host);
     for (const auto& header : request.headers) to_sign.headers.push_back(header);
-    to_sign.payload_hash = crypto::sha256_hex(request.body);
+    to_sign.payload_hash =
+        payload == Payload::kUnsigned ? kUnsignedPayload : crypto::sha256_hex(request.body);
     sign(to_sign, creds, region, service, amz_date, add_content_sha256);
     request.headers.clear();
     for (auto& header : to_sign.headers) {

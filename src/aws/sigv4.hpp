@@ -60,11 +60,21 @@ std::string authorization_header(const Credentials& creds, const Scope& scope,
 void sign(Request& request, const Credentials& creds, const std::string& region,
           const std::string& service, const std::string& amz_date, bool add_content_sha256);
 
+// The payload hash S3 accepts in place of the body's SHA-256 (with
+// add_content_sha256 only: S3 alone reads x-amz-content-sha256).
+inline constexpr const char* kUnsignedPayload = "UNSIGNED-PAYLOAD";
+
+// Whether the body's SHA-256 goes into the signature. kUnsigned only where a
+// signed header already fixes the body (S3's Content-MD5): hashing it twice
+// buys nothing.
+enum class Payload { kSigned, kUnsigned };
+
 // Signs request as it goes on the wire: its method, path, query, Host and
-// headers, and the SHA-256 of its body, then appends what sign() adds
-// (x-amz-date, ..., Authorization) to request.headers. Host stays out of them:
-// the transport sends it. Throws as sign() does.
+// headers, and the SHA-256 of its body (or UNSIGNED-PAYLOAD), then appends
+// what sign() adds (x-amz-date, ..., Authorization) to request.headers. Host
+// stays out of them: the transport sends it. Throws as sign() does.
 void sign_request(net::HttpRequest& request, const Credentials& creds, const std::string& region,
-                  const std::string& service, const std::string& amz_date, bool add_content_sha256);
+                  const std::string& service, const std::string& amz_date, bool add_content_sha256,
+                  Payload payload = Payload::kSigned);
 
 }  // namespace aws::sigv4

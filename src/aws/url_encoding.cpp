@@ -27,9 +27,9 @@ std::size_t first_special(std::string_view text, bool plus_is_space) {
 
 // Writes the decoded text over the encoded one. Most keys hold nothing to
 // decode: they are only scanned.
-void decode_in_place(std::string& text, bool plus_is_space) {
+std::size_t decode_in_place(std::span<char> text, bool plus_is_space) {
     const std::size_t size = text.size();
-    std::size_t in = first_special(text, plus_is_space);
+    std::size_t in = first_special(std::string_view(text.data(), size), plus_is_space);
     std::size_t out = in;
     for (; in < size; ++in) {
         const char c = text[in];
@@ -44,12 +44,12 @@ void decode_in_place(std::string& text, bool plus_is_space) {
         }
         text[out++] = plus_is_space && c == '+' ? ' ' : c;
     }
-    text.resize(out);
+    return out;
 }
 
 std::string decode(std::string_view text, bool plus_is_space) {
     std::string out(text);
-    decode_in_place(out, plus_is_space);
+    out.resize(decode_in_place(out, plus_is_space));
     return out;
 }
 
@@ -87,6 +87,6 @@ std::string percent_decode(std::string_view text) { return decode(text, false); 
 
 std::string form_decode(std::string_view text) { return decode(text, true); }
 
-void form_decode_in_place(std::string& text) { decode_in_place(text, true); }
+std::size_t form_decode_in_place(std::span<char> text) { return decode_in_place(text, true); }
 
 }  // namespace aws

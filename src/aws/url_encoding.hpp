@@ -2,6 +2,7 @@
 // query strings and form bodies alike, and one decoder.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,7 +26,7 @@ std::string percent_decode(std::string_view text);
 std::string form_decode(std::string_view text);
 
 // form_decode in place: decoding only ever shortens the text, so a listing's
-// keys are decoded without a second string each.
-void form_decode_in_place(std::string& text);
+// keys are decoded where they lie. Returns the decoded length.
+std::size_t form_decode_in_place(std::span<char> text);
 
 }  // namespace aws

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,10 @@ namespace retention {
 
 // One object as a listing returned it; in a version listing, one version or
 // delete marker.
+// A key of a page is valid while the page is (see ListedPage::keys): a
+// consumer that keeps one copies it.
 struct ListedObject {
-    std::string key;
+    std::string_view key;
     std::uint64_t size = 0;
     aws::TimePoint last_modified{};
     std::string version_id;  // version listings only
@@ -32,6 +35,10 @@ enum class Versioning { kDisabled, kEnabled, kSuspended, kUnknown };
 const char* to_string(Versioning versioning);
 
 struct ListedPage {
+    // What the keys of `objects` point into (the answer's text): a page keeps
+    // it, and a copy of the page shares it. No string per key: a million-key
+    // run allocated and freed one for each.
+    std::shared_ptr<const void> keys;
     std::vector<ListedObject> objects;  // each key starts with the listing's prefix
     std::vector<std::string> folders;   // by_folder: the sub-folders, each ending in '/'
     bool truncated = false;             // more pages follow

@@ -239,10 +239,14 @@ private:
             answer = bucket_.delete_batch(objects);
         } catch (const aws::ServiceError& error) {
             if (error.kind == aws::ErrorKind::kCancelled) return not_attempted(ids.size());
+            std::vector<FailedKey> failures;
+            failures.reserve(ids.size());
+            std::vector<const FailedKey*> failed;
+            failed.reserve(ids.size());
             for (const auto& id : ids) {
-                const FailedKey failure = failed_key(id, error.code, error.what());
-                finish(id, &failure);
+                failed.push_back(&failures.emplace_back(failed_key(id, error.code, error.what())));
             }
+            finish_all(ids, failed);
             return;
         }
         if (answer.stopped) mark_interrupted();
@@ -251,15 +255,15 @@ private:
         for (const auto& failure : answer.not_deleted) {
             if (failure.index < ids.size()) failure_at[failure.index] = &failure;
         }
+        std::vector<FailedKey> failures;
+        failures.reserve(answer.not_deleted.size());
+        std::vector<const FailedKey*> failed(ids.size(), nullptr);
         for (std::size_t i = 0; i < ids.size(); ++i) {
-            if (failure_at[i] == nullptr) {
-                finish(ids[i], nullptr);
-            } else {
-                const FailedKey failure =
-                    failed_key(ids[i], failure_at[i]->code, failure_at[i]->message);
-                finish(ids[i], &failure);
-            }
+            if (failure_at[i] == nullptr) continue;
+            failed[i] = &failures.emplace_back(
+                failed_key(ids[i], failure_at[i]->code, failure_at[i]->message));
         }
+        finish_all(ids, failed);
     }
 
     void not_attempted(std::size_t count) {
@@ -273,33 +277,48 @@ private:
         result_.interrupted = true;
     }
 
-    void finish(const ObjectId& id, const FailedKey* failure) {
-        const Deployment& dep = cursor_.deployment(id);
+    void finish(const ObjectId& id, const FailedKey* failure) { finish_all({id}, {failure}); }
+
+    // The keys of one answer settled under one lock (a thousand of them, and
+    // the lock taken once rather than per key); failed[i] is the failure of
+    // ids[i], or null when it is gone. The deployments this empties are
+    // rechecked after, unlocked.
+    void finish_all(const std::vector<ObjectId>& ids, const std::vector<const FailedKey*>& failed) {
+        std::vector<const Deployment*> emptied;
         {
             std::lock_guard lock(mutex_);
-            auto& state = progress_[id.deployment];
-            --state.remaining;
-            const ObjectList& list = *id.list;
-            hooks_.on_key_done(KeyOutcome{
-                list.key(id.index), list.version_id(id.index), dep.name, failure == nullptr,
-                failure == nullptr ? std::string_view() : std::string_view(failure->code)});
-            if (failure != nullptr) {
-                state.any_failed = true;
-                result_.failed.push_back(*failure);
-            } else {
-                // By version id, an object is gone when its current version is:
-                // older versions and delete markers have counts of their own.
-                if (list.is_current_object(id.index)) ++result_.objects_deleted;
-                if (frees_storage_) result_.bytes_freed += list.object_size(id.index);
-                if (list.has_versions()) {
-                    ++(list.is_delete_marker(id.index) ? result_.delete_markers_deleted
-                                                       : result_.versions_deleted);
-                }
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                if (settle(ids[i], failed[i])) emptied.push_back(&cursor_.deployment(ids[i]));
             }
-            ++result_.entries_answered;
-            if (state.remaining != 0 || state.any_failed) return;
         }
-        recheck(dep);
+        for (const Deployment* dep : emptied) recheck(*dep);
+    }
+
+    // Counts one key's outcome; true when it was its deployment's last and
+    // every key of it is gone. Called with mutex_ held.
+    bool settle(const ObjectId& id, const FailedKey* failure) {
+        const Deployment& dep = cursor_.deployment(id);
+        auto& state = progress_[id.deployment];
+        --state.remaining;
+        const ObjectList& list = *id.list;
+        hooks_.on_key_done(
+            KeyOutcome{list.key(id.index), list.version_id(id.index), dep.name, failure == nullptr,
+                       failure == nullptr ? std::string_view() : std::string_view(failure->code)});
+        if (failure != nullptr) {
+            state.any_failed = true;
+            result_.failed.push_back(*failure);
+        } else {
+            // By version id, an object is gone when its current version is:
+            // older versions and delete markers have counts of their own.
+            if (list.is_current_object(id.index)) ++result_.objects_deleted;
+            if (frees_storage_) result_.bytes_freed += list.object_size(id.index);
+            if (list.has_versions()) {
+                ++(list.is_delete_marker(id.index) ? result_.delete_markers_deleted
+                                                   : result_.versions_deleted);
+            }
+        }
+        ++result_.entries_answered;
+        return state.remaining == 0 && !state.any_failed;
     }
 
     // Everything listed under the deployment is gone. Anything there now was

@@ -1,6 +1,8 @@
 #include "retention/s3_bucket.hpp"
 
+#include <memory>
 #include <utility>
+#include <vector>
 
 namespace retention {
 
@@ -29,10 +31,11 @@ void S3Bucket::list_current(const Listing& listing,
         auto page = client_.list_objects_v2(listing.prefix, delimiter_of(listing), token,
                                             page_size(listing, first), listing.start_after);
         ListedPage out;
+        out.keys = page.text;  // the keys point into it
         out.objects.reserve(page.objects.size());
         for (auto& entry : page.objects) {
             ListedObject object;
-            object.key = std::move(entry.key);
+            object.key = entry.key;
             object.size = entry.size;
             object.last_modified = entry.last_modified;
             object.is_latest = true;
@@ -52,11 +55,14 @@ void S3Bucket::list_versions(const Listing& listing,
     for (bool first = true;; first = false) {
         auto page = client_.list_object_versions(listing.prefix, delimiter_of(listing), key_marker,
                                                  version_marker, page_size(listing, first));
+        // The page's entries keep the keys; the listed page keeps the entries.
+        auto entries = std::make_shared<std::vector<s3::VersionEntry>>(std::move(page.entries));
         ListedPage out;
-        out.objects.reserve(page.entries.size());
-        for (auto& entry : page.entries) {
+        out.keys = entries;
+        out.objects.reserve(entries->size());
+        for (auto& entry : *entries) {
             ListedObject object;
-            object.key = std::move(entry.key);
+            object.key = entry.key;
             object.size = entry.size;
             object.version_id = std::move(entry.version_id);
             object.last_modified = entry.last_modified;

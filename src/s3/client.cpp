@@ -1,5 +1,6 @@
 #include "s3/client.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "aws/crypto.hpp"
@@ -107,8 +108,14 @@ net::HttpResponse Client::send_signed(
                                 "renewing credentials failed: " + error.message, "",
                                 request_label(method, config_.bucket, key, query_string));
     }
-    aws::sigv4::sign_request(request, credentials, target.region, kServiceId,
-                             aws::amz_date(clock_()), true);
+    // A body with its Content-MD5 (DeleteObjects) is fixed by that signed
+    // header and checked by the server against it: its SHA-256 as well would
+    // be a second hash of every batch for nothing.
+    const bool md5_signed = std::any_of(headers.begin(), headers.end(),
+                                        [](const auto& h) { return h.first == "content-md5"; });
+    aws::sigv4::sign_request(
+        request, credentials, target.region, kServiceId, aws::amz_date(clock_()), true,
+        md5_signed ? aws::sigv4::Payload::kUnsigned : aws::sigv4::Payload::kSigned);
     auto transport = transports_.acquire();
     return transport->send(request);
 }
@@ -159,12 +166,13 @@ auto parse_answer(Response&& response, const std::string& label, Parse parse) {
 
 // A listing is by prefix: a key outside it would be a server bug, and deleting
 // it would be ours. Such an answer is refused before anyone sees it.
-void check_under(const std::string& key, const std::string& prefix,
-                 const net::HttpResponse& response, const std::string& label) {
-    if (key.compare(0, prefix.size(), prefix) == 0) return;
-    throw aws::ServiceError(kServiceId, aws::ErrorKind::kBadResponse, response.status, "",
-                            "listing of '" + prefix + "' returned key '" + key + "' outside it",
-                            response.header("x-amz-request-id"), label);
+void check_under(std::string_view key, const std::string& prefix, const net::HttpResponse& response,
+                 const std::string& label) {
+    if (key.starts_with(prefix)) return;
+    throw aws::ServiceError(
+        kServiceId, aws::ErrorKind::kBadResponse, response.status, "",
+        "listing of '" + prefix + "' returned key '" + std::string(key) + "' outside it",
+        response.header("x-amz-request-id"), label);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +14,9 @@
 namespace s3 {
 
 struct ObjectEntry {
-    std::string key;  // decoded
+    // Decoded, in the text of its page (ListPage::text): no string of its
+    // own, which cost an allocation for every object listed.
+    std::string_view key;
     // Parsed here: a listing with an unreadable time is a bad answer, and
     // nothing above the client has to know S3's time format.
     aws::TimePoint last_modified{};
@@ -23,6 +26,9 @@ struct ObjectEntry {
 };
 
 struct ListPage {
+    // The answer as received, parsed and decoded where it lies: the keys of
+    // `objects` point into it (shared, so that a page handed on keeps them).
+    std::shared_ptr<const std::string> text;
     std::vector<ObjectEntry> objects;
     std::vector<std::string> common_prefixes;  // decoded
     bool is_truncated = false;

@@ -653,6 +653,27 @@ TEST(SigV4SignRequest, S3GetObjectExample) {
     EXPECT_EQ(request.host, "examplebucket.s3.amazonaws.com");
 }
 
+TEST(SigV4SignRequest, AnUnsignedPayloadIsSignedAsTheWordsSay) {
+    // The same request signed by sign() with UNSIGNED-PAYLOAD as its payload
+    // hash: whatever the body, it is not hashed.
+    Request by_hand = s3_get_object();
+    by_hand.method = "POST";
+    by_hand.payload_hash = aws::sigv4::kUnsignedPayload;
+    aws::sigv4::sign(by_hand, kS3Creds, "us-east-1", "s3", "20130524T000000Z", true);
+    const Headers expected(by_hand.headers.begin() + 1, by_hand.headers.end());
+
+    net::HttpRequest request;
+    request.method = "POST";
+    request.host = "examplebucket.s3.amazonaws.com";
+    request.path = "/test.txt";
+    request.headers = {{"Range", "bytes=0-9"}};
+    request.body = "<Delete/>";
+    aws::sigv4::sign_request(request, kS3Creds, "us-east-1", "s3", "20130524T000000Z", true,
+                             aws::sigv4::Payload::kUnsigned);
+    EXPECT_EQ(request.headers, expected);
+    EXPECT_EQ(*find_header(request.headers, "x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
+}
+
 TEST(SigV4SignRequest, ServiceAndQueryAreSigned) {
     net::HttpRequest request;
     request.method = "POST";

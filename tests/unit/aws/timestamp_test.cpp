@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -176,4 +177,48 @@ TEST(ParseTimestampRange, OffsetsMayNotLeaveFourDigitYears) {
     const auto edge = aws::parse_timestamp("9999-12-31T22:59:59-01:00");
     ASSERT_TRUE(edge.has_value());
     EXPECT_EQ(aws::format_timestamp(*edge), "9999-12-31T23:59:59Z");
+}
+
+namespace {
+
+// The general reading of a time, for comparison with S3's own form read by
+// position: from its fields, by calendar arithmetic of the standard library.
+std::optional<aws::TimePoint> by_fields(int y, unsigned mo, unsigned d, int h, int mi, int s,
+                                        int ms) {
+    using namespace std::chrono;
+    const year_month_day date{year{y}, month{mo}, day{d}};
+    if (!date.ok()) return std::nullopt;
+    return aws::TimePoint{sys_days{date}.time_since_epoch() + hours{h} + minutes{mi} + seconds{s} +
+                          milliseconds{ms}};
+}
+
+}  // namespace
+
+TEST(ParseTimestampS3Form, DatesThatRepeatAndDatesThatChangeReadAlike) {
+    // The date of S3's form is remembered while it repeats: a change of date,
+    // a return to one seen before, and an impossible one all read right.
+    struct Case {
+        const char* text;
+        std::optional<aws::TimePoint> want;
+    };
+    const Case cases[] = {
+        {"2026-11-20T14:03:00.000Z", by_fields(2026, 11, 20, 14, 3, 0, 0)},
+        {"2026-11-20T14:03:01.250Z", by_fields(2026, 11, 20, 14, 3, 1, 250)},
+        {"2026-11-21T00:00:00.000Z", by_fields(2026, 11, 21, 0, 0, 0, 0)},
+        {"2026-11-20T23:59:59.999Z", by_fields(2026, 11, 20, 23, 59, 59, 999)},
+        {"2024-02-29T12:00:00.000Z", by_fields(2024, 2, 29, 12, 0, 0, 0)},
+        {"2026-02-29T12:00:00.000Z", std::nullopt},  // not a leap year
+        {"2026-02-28T24:00:00.000Z", std::nullopt},
+        {"2026-02-28T12:60:00.000Z", std::nullopt},
+        {"2026-02-28T12:00:60.000Z", std::nullopt},
+        {"2026-02-28T12:00:00.0a0Z", std::nullopt},
+        {"2026-13-01T12:00:00.000Z", std::nullopt},
+        {"2026-00-01T12:00:00.000Z", std::nullopt},
+        {"2026-11-20T14:03:00.000Z", by_fields(2026, 11, 20, 14, 3, 0, 0)},
+        {"0000-01-01T00:00:00.000Z", by_fields(0, 1, 1, 0, 0, 0, 0)},
+        {"9999-12-31T23:59:59.999Z", by_fields(9999, 12, 31, 23, 59, 59, 999)},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(aws::parse_timestamp(c.text), c.want) << c.text;
+    }
 }

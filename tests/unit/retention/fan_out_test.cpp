@@ -36,7 +36,7 @@ Flat flat_listing(MemoryBucket& bucket, const std::string& prefix) {
     bool any_marker = false;
     bucket.list({.prefix = prefix}, [&](ListedPage& page) {
         for (const auto& entry : page.objects) {
-            flat.keys[entry.key] = entry.size;
+            flat.keys[std::string(entry.key)] = entry.size;
             const bool marker = is_folder_marker(entry.key, entry.size);
             TimePoint& newest = marker ? marker_newest : flat.newest;
             TimePoint& oldest = marker ? marker_oldest : flat.oldest;

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -97,7 +99,7 @@ public:
 
     // ---- retention::Bucket
     void list(const Listing& listing, const std::function<bool(ListedPage&)>& on_page) override {
-        std::vector<ListedObject> entries;
+        std::vector<Stored> entries;
         {
             std::lock_guard lock(mutex_);
             listings.push_back(listing);
@@ -108,13 +110,18 @@ public:
             const std::size_t size = first && listing.first_page > 0
                                          ? static_cast<std::size_t>(listing.first_page)
                                          : page_size;
+            // The page keeps its keys, as an answer's text keeps them.
+            auto keys = std::make_shared<std::deque<std::string>>();
             ListedPage page;
+            page.keys = keys;
             for (; at < entries.size() && page.objects.size() + page.folders.size() < size; ++at) {
                 auto& entry = entries[at];
                 if (entry.size == kFolderEntry) {
                     page.folders.push_back(std::move(entry.key));
                 } else {
-                    page.objects.push_back(std::move(entry));
+                    page.objects.push_back({keys->emplace_back(std::move(entry.key)), entry.size,
+                                            entry.last_modified, entry.version_id, entry.is_latest,
+                                            entry.is_delete_marker});
                 }
             }
             page.truncated = at < entries.size();
@@ -169,15 +176,25 @@ private:
         });
     }
 
-    std::vector<ListedObject> matching(const Listing& listing) const {
+    // An object as the store holds it: ListedObject with a key of its own.
+    struct Stored {
+        std::string key;
+        std::uint64_t size = 0;
+        aws::TimePoint last_modified{};
+        std::string version_id;
+        bool is_latest = false;
+        bool is_delete_marker = false;
+    };
+
+    std::vector<Stored> matching(const Listing& listing) const {
         if (!listing.by_folder && emptied.count(listing.prefix) != 0) return {};
-        std::vector<ListedObject> source;
+        std::vector<Stored> source;
         if (listing.versions) {
             source = versions_;
         } else {
             for (const auto& [key, object] : objects_) source.push_back(object);
         }
-        std::vector<ListedObject> out;
+        std::vector<Stored> out;
         std::string last_folder;
         for (auto& entry : source) {
             if (entry.key.compare(0, listing.prefix.size(), listing.prefix) != 0) continue;
@@ -201,8 +218,8 @@ private:
     }
 
     mutable std::mutex mutex_;
-    std::map<std::string, ListedObject> objects_;
-    std::vector<ListedObject> versions_;
+    std::map<std::string, Stored> objects_;
+    std::vector<Stored> versions_;
 };
 
 }  // namespace retentiontest
