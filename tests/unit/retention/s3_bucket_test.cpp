@@ -44,7 +44,9 @@ TEST_F(S3BucketTest, ListsPageByPageWithTheFirstPageAsAskedAndTimesParsed) {
     transport->answer(200, list_page(object("app/d1/a%20b"), "t1"));
     transport->answer(200, list_page(object("app/d1/c", 7)));
     std::vector<ListedObject> seen;
+    std::vector<std::shared_ptr<const void>> texts;  // a page's keys live in its text
     bucket.list({.prefix = "app/d1/", .first_page = 1}, [&](ListedPage& page) {
+        texts.push_back(page.keys);
         for (auto& o : page.objects) seen.push_back(std::move(o));
         return true;
     });
@@ -113,7 +115,9 @@ TEST_F(S3BucketTest, VersionListingsPageByKeyAndVersionMarkers) {
         "<IsLatest>true</IsLatest><LastModified>2026-11-21T14:03:00.000Z</LastModified>"
         "</DeleteMarker></ListVersionsResult>");
     std::vector<ListedObject> seen;
+    std::vector<std::shared_ptr<const void>> texts;  // a page's keys live in its entries
     bucket.list({.prefix = "app/d1/", .versions = true}, [&](ListedPage& page) {
+        texts.push_back(page.keys);
         for (auto& o : page.objects) seen.push_back(std::move(o));
         return true;
     });
