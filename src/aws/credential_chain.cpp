@@ -281,8 +281,10 @@ std::shared_ptr<CredentialsProvider> Chain::from_container() const {
         endpoint.authorization = *token;
         register_secret(*token);
     }
-    auto transport = transports_(
-        {.connect_timeout_ms = kContainerTimeoutMs, .total_timeout_ms = kContainerTimeoutMs});
+    // Local to the machine (or the task): never through a proxy.
+    auto transport = transports_({.connect_timeout_ms = kContainerTimeoutMs,
+                                  .total_timeout_ms = kContainerTimeoutMs,
+                                  .use_proxy = false});
     auto fetch = [transport, endpoint] {
         return fetch_container_credentials(*transport, endpoint);
     };
@@ -321,8 +323,9 @@ std::shared_ptr<CredentialsProvider> Chain::from_instance_metadata(std::string& 
         number("AWS_METADATA_SERVICE_TIMEOUT", kImdsDefaultTimeoutSeconds, 3600, false) * 1000);
     const int attempts = static_cast<int>(
         number("AWS_METADATA_SERVICE_NUM_ATTEMPTS", kImdsDefaultAttempts, 10, true));
-    auto transport =
-        transports_({.connect_timeout_ms = timeout_ms, .total_timeout_ms = timeout_ms});
+    // A link-local address of this machine: never through a proxy.
+    auto transport = transports_(
+        {.connect_timeout_ms = timeout_ms, .total_timeout_ms = timeout_ms, .use_proxy = false});
     auto provider = std::make_shared<RefreshingProvider>(
         [transport, endpoint = *parsed, attempts] {
             return fetch_instance_credentials(*transport, endpoint, attempts);

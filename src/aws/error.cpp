@@ -48,6 +48,8 @@ const char* to_string(ErrorKind kind) {
             return "server error";
         case ErrorKind::kTransport:
             return "network error";
+        case ErrorKind::kUntrustedCertificate:
+            return "untrusted certificate";
         case ErrorKind::kBadResponse:
             return "bad response";
         case ErrorKind::kCancelled:
@@ -56,6 +58,10 @@ const char* to_string(ErrorKind kind) {
             return "error";
     }
     return "error";
+}
+
+ErrorKind transport_kind(bool untrusted_certificate) {
+    return untrusted_certificate ? ErrorKind::kUntrustedCertificate : ErrorKind::kTransport;
 }
 
 ErrorKind classify(std::string_view code, long http_status, CodeTable service_codes) {

@@ -15,15 +15,16 @@
 namespace aws {
 
 enum class ErrorKind {
-    kNotFound,      // NoSuchBucket, NoSuchKey
-    kAccessDenied,  // AccessDenied, AllAccessDisabled
-    kAuth,          // bad keys, signatures, tokens
-    kInvalid,       // the request itself was wrong
-    kThrottled,     // SlowDown and friends: retry, slower
-    kServer,        // 5xx, InternalError: retry
-    kTransport,     // no response at all: retry
-    kBadResponse,   // a response we could not understand: retry
-    kCancelled,     // a stop was requested (SIGINT, SIGTERM) before it could finish
+    kNotFound,              // NoSuchBucket, NoSuchKey
+    kAccessDenied,          // AccessDenied, AllAccessDisabled
+    kAuth,                  // bad keys, signatures, tokens
+    kInvalid,               // the request itself was wrong
+    kThrottled,             // SlowDown and friends: retry, slower
+    kServer,                // 5xx, InternalError: retry
+    kTransport,             // no response at all: retry
+    kUntrustedCertificate,  // the server's TLS certificate failed verification: never retried
+    kBadResponse,           // a response we could not understand: retry
+    kCancelled,             // a stop was requested (SIGINT, SIGTERM) before it could finish
     kOther,
 };
 
@@ -37,6 +38,9 @@ struct CodeClass {
 };
 // A service's own codes (s3/errors.cpp has S3's): looked up before the core table.
 using CodeTable = std::span<const CodeClass>;
+
+// The kind of a transport failure (no HTTP response).
+ErrorKind transport_kind(bool untrusted_certificate);
 
 // Classification of an error code and HTTP status. Codes are case-sensitive;
 // an unknown or empty code falls back on the status.
@@ -61,6 +65,8 @@ struct ServiceError : std::runtime_error {
     std::string request;  // "GET s3://bucket/?list-type=2..." for the report
     // The server's Retry-After, when it sent one.
     std::optional<std::chrono::milliseconds> retry_after;
+    // The server's Date header, when it sent a readable one (clock_skew.hpp).
+    std::optional<std::chrono::sys_time<std::chrono::milliseconds>> server_time;
 
 private:
     // status_told: the message says the HTTP status already, so what() does not repeat it.

@@ -12,6 +12,16 @@ void wait(const RetryControl& control, std::chrono::milliseconds delay) {
     if (delay.count() > 0) control.sleep(delay, control.stop_requested);
 }
 
+std::string correction_notice(const RetryTarget& target, const ServiceError& error,
+                              std::chrono::milliseconds offset) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(offset).count();
+    return target.service + " answered " + error.code + ": this machine's clock is " +
+           std::to_string(seconds < 0 ? -seconds : seconds) + " s " +
+           (seconds < 0 ? "ahead of" : "behind") +
+           " the server's; signing with the server's time from now on and trying " + target.label +
+           " again";
+}
+
 }  // namespace
 
 RetryControl::RetryControl() {
@@ -46,9 +56,20 @@ void run_with_retries(const RetryControl& control, const std::function<void(int)
             return;
         } catch (const ServiceError& error) {
             if (error.kind == ErrorKind::kThrottled) control.throttle->on_throttled();
-            if (!control.policy.should_retry(error.kind, n)) throw;
+            if (error.retry_after) {
+                control.throttle->pause_for(
+                    std::min(*error.retry_after, control.policy.retry_after_cap));
+            }
+            const auto corrected = control.clock_skew->correct(error, control.wall_clock());
+            if (corrected) control.notice(correction_notice(target, error, *corrected));
+            const bool again = corrected ? n < control.policy.max_attempts
+                                         : control.policy.should_retry(error.kind, n);
+            if (!again) throw;
             target.on_retry();
-            wait(control, control.policy.backoff(n + 1, control.random01(), error.retry_after));
+            // The time was the problem, not the server's load: no backoff.
+            if (!corrected) {
+                wait(control, control.policy.backoff(n + 1, control.random01(), error.retry_after));
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "aws/clock_skew.hpp"
 #include "aws/error.hpp"
 #include "aws/retry_policy.hpp"
 #include "aws/throttle.hpp"
@@ -25,6 +26,15 @@ struct RetryControl {
     std::function<double()> random01;
     // Waits, returning early when a stop is requested. A seam for tests.
     std::function<void(std::chrono::milliseconds, const std::function<bool()>&)> sleep;
+    // The signing clock's correction, shared by every request of one signing
+    // client: attempts sign at clock_skew->corrected(their clock).
+    std::shared_ptr<ClockSkew> clock_skew = std::make_shared<ClockSkew>();
+    // This machine's time, to measure a server's Date against. A seam for tests.
+    std::function<std::chrono::system_clock::time_point()> wall_clock = [] {
+        return std::chrono::system_clock::now();
+    };
+    // Told what the loop decided that a user may want to know (--debug).
+    std::function<void(const std::string&)> notice = [](const std::string&) {};
     RetryControl();
 };
 
@@ -38,7 +48,10 @@ struct RetryTarget {
 
 // Waits for the throttle's next slot, then runs attempt(n) (n from 1) until it
 // returns, throws a ServiceError that the policy does not retry, or runs out of
-// attempts; between attempts, the policy's backoff (a Retry-After as its floor).
+// attempts; between attempts, the policy's backoff (a Retry-After as its floor,
+// and every worker held back by it). An answer that refuses the request's time
+// with a server Date minutes away corrects the signing clock (clock_skew.hpp)
+// and is tried again at once.
 // Throws the last ServiceError, or one of kind kCancelled when a stop is
 // requested before an attempt.
 void run_with_retries(const RetryControl& control, const std::function<void(int)>& attempt,

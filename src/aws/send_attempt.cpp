@@ -2,6 +2,7 @@
 
 #include "aws/error_response.hpp"
 #include "aws/retry_policy.hpp"
+#include "aws/timestamp.hpp"
 
 namespace aws {
 
@@ -19,7 +20,8 @@ net::HttpResponse send_attempt(net::HttpTransport& transport, const net::HttpReq
     try {
         response = transport.send(request);
     } catch (const net::TransportFailure& failure) {
-        throw ServiceError(service, ErrorKind::kTransport, 0, "", failure.message, "", label);
+        throw ServiceError(service, transport_kind(failure.untrusted_certificate), 0, "",
+                           failure.message, "", label);
     }
     if (response.status >= kFirstSuccessStatus && response.status < kFirstNonSuccessStatus) {
         return response;
@@ -36,6 +38,7 @@ net::HttpResponse send_attempt(net::HttpTransport& transport, const net::HttpReq
                        "HTTP " + std::to_string(response.status) + " without an error document",
                        response.header("x-amz-request-id"), label);
     if (auto after = parse_retry_after(response.header("retry-after"))) error.retry_after = after;
+    error.server_time = parse_http_date(response.header("date"));
     throw error;
 }
 

@@ -129,8 +129,10 @@ TimedCredentials assume_role(net::HttpTransport& transport, const RetryControl& 
     const std::string body = form_encode(fields_for("AssumeRole", params));
     auto prepare = [&](int n) {
         auto request = base_request(endpoint, body, n);
-        sigv4::sign_request(request, source, endpoint.region, kStsServiceId,
-                            amz_date(std::chrono::system_clock::time_point(clock())), false);
+        sigv4::sign_request(
+            request, source, endpoint.region, kStsServiceId,
+            amz_date(retry.clock_skew->corrected(std::chrono::system_clock::time_point(clock()))),
+            false);
         return request;
     };
     return call(transport, retry, prepare, "AssumeRole", params.role_arn);

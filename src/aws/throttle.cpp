@@ -9,10 +9,16 @@ Throttle::Throttle(Clock clock) : clock_(std::move(clock)) {}
 std::chrono::milliseconds Throttle::reserve() {
     std::lock_guard lock(mutex_);
     const auto now = clock_();
-    if (interval_.count() == 0) return std::chrono::milliseconds{0};
-    const auto slot = std::max(now, next_slot_);
+    const auto earliest = std::max(now, paused_until_);
+    if (interval_.count() == 0) return std::chrono::ceil<std::chrono::milliseconds>(earliest - now);
+    const auto slot = std::max(earliest, next_slot_);
     next_slot_ = slot + interval_;
     return std::chrono::ceil<std::chrono::milliseconds>(slot - now);
+}
+
+void Throttle::pause_for(std::chrono::milliseconds delay) {
+    std::lock_guard lock(mutex_);
+    paused_until_ = std::max(paused_until_, clock_() + delay);
 }
 
 void Throttle::on_throttled() {

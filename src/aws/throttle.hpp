@@ -1,6 +1,7 @@
 // One pace for all workers. A SlowDown seen by one worker widens the gap
 // between everybody's requests; every success narrows it again, so the pace
-// recovers when the errors stop. (rclone's pacer works the same way.)
+// recovers when the errors stop. (rclone's pacer works the same way.) A
+// Retry-After holds back every worker, not only the one that was told.
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,9 @@ public:
     std::chrono::milliseconds reserve();
     void on_throttled();
     void on_success();
+    // A server's Retry-After: no worker's next request goes before `delay`
+    // from now (a later pause wins over an earlier one, never the reverse).
+    void pause_for(std::chrono::milliseconds delay);
     std::chrono::milliseconds interval() const;
 
     // The gap after a first SlowDown, its ceiling, and how fast it shrinks.
@@ -32,6 +36,7 @@ private:
     mutable std::mutex mutex_;
     std::chrono::microseconds interval_{0};
     std::chrono::steady_clock::time_point next_slot_{};
+    std::chrono::steady_clock::time_point paused_until_{};
 };
 
 }  // namespace aws

@@ -119,6 +119,31 @@ std::optional<TimePoint> parse_timestamp(std::string_view text) {
     return result;
 }
 
+std::optional<TimePoint> parse_http_date(std::string_view text) {
+    using namespace std::chrono;
+    // "Www, DD Mon YYYY HH:MM:SS GMT": fixed positions.
+    constexpr std::size_t kFixdateSize = 29;
+    constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    if (text.size() != kFixdateSize || text.substr(3, 2) != ", " || text[7] != ' ' ||
+        text[11] != ' ' || text[16] != ' ' || text[19] != ':' || text[22] != ':' ||
+        text.substr(25) != " GMT") {
+        return std::nullopt;
+    }
+    const auto month_at = kMonths.find(text.substr(8, 3));
+    int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+    if (month_at == std::string_view::npos || month_at % 3 != 0 || !digits(text, 5, 2, day) ||
+        !digits(text, 12, 4, year) || !digits(text, 17, 2, hour) || !digits(text, 20, 2, minute) ||
+        !digits(text, 23, 2, second)) {
+        return std::nullopt;
+    }
+    const year_month_day date{std::chrono::year{year},
+                              std::chrono::month{static_cast<unsigned>(month_at / 3 + 1)},
+                              std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    return TimePoint{sys_days{date}.time_since_epoch() + hours{hour} + minutes{minute} +
+                     seconds{second}};
+}
+
 std::string format_timestamp(TimePoint when) {
     using namespace std::chrono;
     auto secs = floor<seconds>(when);

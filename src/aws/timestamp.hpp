@@ -15,6 +15,10 @@ using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
 // Returns nullopt for anything else, out-of-range fields included.
 std::optional<TimePoint> parse_timestamp(std::string_view text);
 
+// An HTTP Date header, IMF-fixdate: "Wed, 02 Dec 2026 16:00:00 GMT" (RFC 9110
+// 5.6.7; the form every AWS service sends). nullopt for anything else.
+std::optional<TimePoint> parse_http_date(std::string_view text);
+
 // 2026-11-20T14:03:00Z (whole seconds; S3 listings carry no finer detail
 // that matters for ordering deployments).
 std::string format_timestamp(TimePoint when);

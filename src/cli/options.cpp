@@ -96,6 +96,16 @@ void setup(CLI::App& app, RawOptions& raw) {
     app.add_option("--addressing-style", raw.addressing_style,
                    "auto | path | virtual (auto: virtual-hosted on AWS, path elsewhere)")
         ->type_name("STYLE");
+    app.add_option("--expected-bucket-owner", raw.expected_bucket_owner,
+                   "the 12-digit AWS account that must own the bucket: S3 refuses every "
+                   "request otherwise")
+        ->type_name("ACCOUNT_ID");
+    app.add_option("--ca-bundle", raw.ca_bundle,
+                   "PEM file of the CAs to trust for HTTPS (also AWS_CA_BUNDLE, a profile's "
+                   "ca_bundle)")
+        ->type_name("FILE");
+    app.add_flag("--no-verify-ssl", raw.no_verify_ssl,
+                 "do not verify TLS certificates (warns on every run; for tests only)");
     app.add_option("--max-attempts", raw.max_attempts,
                    "tries per request, the first included (default 8; also AWS_MAX_ATTEMPTS)")
         ->type_name("N");
@@ -377,6 +387,8 @@ std::optional<UsageError> swallowed_flag(const RawOptions& raw) {
         {"--region", &raw.region},
         {"--profile", &raw.profile},
         {"--addressing-style", &raw.addressing_style},
+        {"--expected-bucket-owner", &raw.expected_bucket_owner},
+        {"--ca-bundle", &raw.ca_bundle},
         {"--max-attempts", &raw.max_attempts},
         {"--timeout", &raw.timeout},
         {"--concurrency", &raw.concurrency},
@@ -423,6 +435,14 @@ std::optional<UsageError> live_source_problem(const RawOptions& raw) {
         }
     }
     return std::nullopt;
+}
+
+// An AWS account ID: exactly 12 decimal digits.
+constexpr std::size_t kAccountIdDigits = 12;
+bool is_account_id(const std::string& text) {
+    return text.size() == kAccountIdDigits &&
+           std::all_of(text.begin(), text.end(),
+                       [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
 std::optional<UsageError> non_empty(const std::optional<std::string>& value, const char* flag,
@@ -488,6 +508,7 @@ std::variant<Options, UsageError> run_flags(const RawOptions& raw, Options optio
     else
         return UsageError{"--output must be text or json, got '" + raw.output + "'"};
     options.debug = raw.debug;
+    options.no_verify_ssl = raw.no_verify_ssl;
     if (auto e = non_empty(raw.log_file, "--log-file", options.log_file)) return *e;
     options.no_progress = raw.no_progress;
     options.quiet = raw.quiet;
@@ -518,6 +539,8 @@ std::optional<UsageError> beside_config(const RawOptions& raw) {
         {"--region", raw.region.has_value()},
         {"--profile", raw.profile.has_value()},
         {"--addressing-style", raw.addressing_style.has_value()},
+        {"--expected-bucket-owner", raw.expected_bucket_owner.has_value()},
+        {"--ca-bundle", raw.ca_bundle.has_value()},
         {"--max-attempts", raw.max_attempts.has_value()},
         {"--timeout", raw.timeout.has_value()},
         {"--purge-versions", raw.purge_versions},
@@ -567,13 +590,6 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
     if (auto error = root_glob_problem(raw, options.url)) return *error;
 
     if (!raw.keep) return UsageError{"--keep N is required: how many deployments to keep"};
-    // A safety check that silently does nothing is worse than none: refused
-    // until the header is sent.
-    if (raw.expected_bucket_owner) {
-        return UsageError{
-            "--expected-bucket-owner (expected_bucket_owner) is not applied by "
-            "this version yet: remove it rather than rely on it"};
-    }
     auto keep = parse_whole(*raw.keep);
     if (!keep || *keep < 1 || *keep > kMaxKeep) {
         return UsageError{"--keep must be a whole number from 1 to " + std::to_string(kMaxKeep) +
@@ -634,6 +650,14 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
                           *raw.addressing_style + "'"};
     }
     options.addressing_style = raw.addressing_style.value_or("");
+    if (raw.expected_bucket_owner) {
+        if (!is_account_id(*raw.expected_bucket_owner)) {
+            return UsageError{"--expected-bucket-owner must be a 12-digit AWS account ID, got '" +
+                              *raw.expected_bucket_owner + "'"};
+        }
+        options.expected_bucket_owner = *raw.expected_bucket_owner;
+    }
+    if (auto e = non_empty(raw.ca_bundle, "--ca-bundle", options.ca_bundle)) return *e;
     options.purge_versions = raw.purge_versions;
     options.bypass_governance_retention = raw.bypass_governance_retention;
     if (options.bypass_governance_retention && !options.purge_versions) {

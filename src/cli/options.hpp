@@ -55,6 +55,8 @@ struct RawOptions {
     std::optional<std::string> env_key_budget;    // S3_CLEANUP_KEY_BUDGET
     std::optional<std::string> config;            // --config FILE: the targets come from it
     std::optional<std::string> expected_bucket_owner;
+    std::optional<std::string> ca_bundle;  // --ca-bundle FILE
+    bool no_verify_ssl = false;
 };
 
 struct Options {
@@ -91,6 +93,11 @@ struct Options {
     bool quiet = false;
     bool purge_versions = false;
     bool bypass_governance_retention = false;
+    // --expected-bucket-owner: the 12-digit account S3 must find owns the
+    // bucket, sent with every request to it; empty: not checked.
+    std::string expected_bucket_owner;
+    std::string ca_bundle;  // --ca-bundle; empty: AWS_CA_BUNDLE, the profile's, the system's
+    bool no_verify_ssl = false;
 
     // The absolute cutoff for a run that starts at `now`.
     [[nodiscard]] std::optional<aws::TimePoint> cutoff(aws::TimePoint now) const;

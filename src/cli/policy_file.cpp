@@ -60,6 +60,7 @@ constexpr std::array kTargetKeys{
     KeySpec{"timeout", "--timeout", Kind::kNumber, &RawOptions::timeout},
     KeySpec{"expected_bucket_owner", "--expected-bucket-owner", Kind::kText,
             &RawOptions::expected_bucket_owner},
+    KeySpec{"ca_bundle", "--ca-bundle", Kind::kText, &RawOptions::ca_bundle},
 };
 
 // A row whose kind does not fit its field would fail at run time, in apply().

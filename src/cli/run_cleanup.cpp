@@ -12,6 +12,7 @@
 #include "aws/aws_settings.hpp"
 #include "aws/http_url.hpp"
 #include "aws/redaction.hpp"
+#include "aws/tls_trust.hpp"
 #include "cli/audit_log.hpp"
 #include "cli/confirm.hpp"
 #include "cli/interrupt.hpp"
@@ -37,6 +38,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr const char* kNoVerifyWarning =
+    "--no-verify-ssl: TLS certificates are not verified, so anyone on the network path can "
+    "read and change this run's requests";
+
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 void print_debug(const std::string& line) {
@@ -56,23 +61,33 @@ std::function<void(const std::string&)> debug_printer(const std::string& label) 
     return [label](const std::string& line) { print_debug(label + line); };
 }
 
-net::TransportFactory transport_factory(const Options& cli, const std::string& label) {
-    return [debug = cli.debug, timeout = cli.timeout_seconds, print = debug_printer(label)](
-               const net::TransportOptions& asked) -> std::shared_ptr<net::HttpTransport> {
+// Every transport of a target trusts the same certificates.
+net::TransportFactory transport_factory(const Options& cli, const std::string& label,
+                                        const aws::TlsTrust& trust) {
+    return [debug = cli.debug, timeout = cli.timeout_seconds, print = debug_printer(label),
+            trust](const net::TransportOptions& asked) -> std::shared_ptr<net::HttpTransport> {
         net::TransportOptions options = asked;
         options.connect_timeout_ms = std::min<long>(asked.connect_timeout_ms, timeout * 1000L);
         options.stall_timeout_seconds = std::min<long>(asked.stall_timeout_seconds, timeout);
+        options.ca_bundle = trust.ca_bundle;
+        options.verify_tls = trust.verify;
         auto transport = std::make_shared<net::CurlTransport>(options);
         if (!debug) return transport;
         return std::make_shared<net::DebugTransport>(transport, print);
     };
 }
 
-retention::Policy policy_for(const Options& options) {
+// This machine's time as the target's S3 client signs with it: corrected
+// once S3 has said how far off it is (aws/clock_skew.hpp).
+aws::TimePoint corrected_now(const s3::Client& client) {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        client.retry.clock_skew->corrected(std::chrono::system_clock::now()));
+}
+
+retention::Policy policy_for(const Options& options, aws::TimePoint now) {
     retention::Policy policy;
     policy.keep = options.keep;
-    policy.cutoff = options.cutoff(
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+    policy.cutoff = options.cutoff(now);
     policy.protect = options.protect;
     policy.sort_by = options.sort_by;
     return policy;
@@ -324,7 +339,6 @@ std::optional<int> Run::configure(Target& target) {
     // A run of several targets names the target on each debug line.
     const bool labelled = targets_.size() > 1 || retention::has_glob(options.url.root);
     target.debug_label = labelled ? "[" + target_name(options) + "] " : std::string();
-    target.transports = transport_factory(options, target.debug_label);
     aws::AwsSettings settings;
     s3::Settings s3_settings;
     const std::string where = target.options.origin.empty() ? "" : target_name(options) + ": ";
@@ -332,12 +346,20 @@ std::optional<int> Run::configure(Target& target) {
         // S3's own settings are checked before any credential source is asked.
         const aws::EnvLookup env = aws::process_env();
         settings = aws::resolve_profile({options.profile, options.region}, env);
+        const aws::TlsTrust trust = aws::resolve_tls_trust(
+            {options.ca_bundle, options.no_verify_ssl}, settings.files, settings.profile, env);
+        target.transports = transport_factory(options, target.debug_label, trust);
+        if (options.debug && !trust.ca_bundle.empty()) {
+            print_debug(where + "trusting the CAs of " + trust.ca_bundle + " (" + trust.source +
+                        ")");
+        }
         s3_settings =
             s3::resolve_settings({options.endpoint_url, options.addressing_style}, settings, env);
         // STS retries as S3 does: --max-attempts, and a stop ends the wait.
         aws::RetryControl sts_retry;
         sts_retry.policy.max_attempts = options.max_attempts;
         sts_retry.stop_requested = [] { return stop_signal() != 0; };
+        if (options.debug) sts_retry.notice = debug_printer(target.debug_label);
         aws::resolve_credentials(settings, env, target.transports, sts_retry);
         target.settings = settings;
         if (auto exit = configure_cloudfront(target, env)) return exit;
@@ -358,6 +380,7 @@ std::optional<int> Run::configure(Target& target) {
     config.endpoint_url = s3_settings.endpoint_url;
     config.addressing = s3_settings.addressing;
     config.credentials = settings.credentials;
+    config.expected_bucket_owner = options.expected_bucket_owner;
     try {
         (void)s3::resolve_endpoint(config.endpoint_url, config.region, config.bucket,
                                    config.addressing);
@@ -366,7 +389,10 @@ std::optional<int> Run::configure(Target& target) {
     }
     target.client = std::make_unique<s3::Client>(config, target.transports);
     auto& client = *target.client;
-    if (options.debug) client.on_notice = debug_printer(target.debug_label);
+    if (options.debug) {
+        client.on_notice = debug_printer(target.debug_label);
+        client.retry.notice = client.on_notice;
+    }
     client.retry.policy.max_attempts = options.max_attempts;
     client.bypass_governance_retention = options.bypass_governance_retention;
     client.retry.stop_requested = [] { return stop_signal() != 0; };
@@ -495,9 +521,12 @@ void Run::plan_unit(Unit& unit, Progress& progress) {
     build.live_incomplete = live.failure.has_value();
     if (!key_store_) key_store_ = std::make_shared<retention::KeyStore>(options_.key_budget);
     build.key_store = key_store_;
+    // "Written during the run" and --older-than are measured on S3's clock.
+    build.now = [client = unit.target->client.get()] { return corrected_now(*client); };
     retention::S3Bucket bucket(*unit.target->client);
     unit.plan =
-        retention::build_plan(bucket, options.url.bucket, unit.root, policy_for(options), build);
+        retention::build_plan(bucket, options.url.bucket, unit.root,
+                              policy_for(options, corrected_now(*unit.target->client)), build);
     progress.finish();
     const auto& plan = *unit.plan;
     unit.report.plan = &plan;
@@ -567,6 +596,12 @@ std::optional<int> Run::ask() {
 
 int Run::execute() {
     if (auto exit = open_audit_log()) return *exit;
+    if (options_.no_verify_ssl) {
+        // Said even with --quiet: a run that anyone on the path can read and
+        // change must not look like any other.
+        warnings_.emplace_back(kNoVerifyWarning);
+        std::cerr << "s3-cleanup: warning: " << kNoVerifyWarning << std::endl;
+    }
     for (auto& target : targets_) {
         if (auto exit = configure(*target)) return *exit;
     }

@@ -37,6 +37,8 @@ std::string error_code_of(const aws::ServiceError& error) {
     switch (error.kind) {
         case aws::ErrorKind::kTransport:
             return "NetworkError";
+        case aws::ErrorKind::kUntrustedCertificate:
+            return "UntrustedCertificate";
         case aws::ErrorKind::kBadResponse:
             return "BadResponse";
         default:

@@ -110,8 +110,10 @@ std::variant<std::vector<Options>, UsageError> run_targets(const Options& comman
         options.no_progress = command_line.no_progress;
         options.quiet = command_line.quiet;
         options.concurrency = command_line.concurrency;
+        options.key_budget = command_line.key_budget;
         options.dry_run = command_line.dry_run;
         options.yes = command_line.yes;
+        options.no_verify_ssl = command_line.no_verify_ssl;
         targets.push_back(std::move(options));
     }
     if (auto problem = overlap_problem(targets); !problem.empty()) {

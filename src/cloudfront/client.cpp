@@ -38,7 +38,7 @@ net::HttpResponse Client::attempt(int n, const std::string& path, const std::str
     request.attempt = n;
     // Signed afresh each attempt: a new date, and renewed credentials.
     aws::sigv4::sign_request(request, credentials_->current(), kSigningRegion, kServiceId,
-                             aws::amz_date(clock_()), false);
+                             aws::amz_date(retry_.clock_skew->corrected(clock_())), false);
     return aws::send_attempt(*transport_, request, kServiceId, kCodes, label);
 }
 

@@ -4,12 +4,14 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <chrono>
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <utility>
 
 #include "net/proxy.hpp"
 
@@ -139,6 +141,49 @@ std::optional<std::string> proxy_failure(CURL* easy, CURLcode code, const HttpRe
     return std::nullopt;
 }
 
+// What to do about a certificate that is not trusted, said once for every reason.
+constexpr const char* kTrustAdvice =
+    "; to trust a private CA, pass --ca-bundle FILE or set AWS_CA_BUNDLE (or ca_bundle in the "
+    "profile)";
+
+// OpenSSL's verification results (openssl/x509_vfy.h; their values are part
+// of its ABI), as curl hands them on (CURLINFO_SSL_VERIFYRESULT). Named here
+// because OpenSSL's headers belong to aws/ (scripts/check-layers).
+constexpr long kVerifyOk = 0;            // X509_V_OK
+constexpr long kVerifyUnspecified = 1;   // X509_V_ERR_UNSPECIFIED
+constexpr long kIssuerUnknown = 2;       // X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT
+constexpr long kNotYetValid = 9;         // X509_V_ERR_CERT_NOT_YET_VALID
+constexpr long kExpired = 10;            // X509_V_ERR_CERT_HAS_EXPIRED
+constexpr long kSelfSigned = 18;         // X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+constexpr long kSelfSignedInChain = 19;  // X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+constexpr long kIssuerNotLocal = 20;     // X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+constexpr long kLeafUnverifiable = 21;   // X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+
+// Why the server's certificate was refused, in the words a user acts on, with
+// curl's own detail. curl checks the host name itself, after OpenSSL accepted
+// the chain, and then records X509_V_ERR_UNSPECIFIED (libcurl 7.88; X509_V_OK
+// in others): a refusal without a chain error is the name.
+std::string certificate_reason(long verify_result, const std::string& detail) {
+    const std::string told = detail.empty() ? std::string() : " (" + detail + ")";
+    switch (verify_result) {
+        case kVerifyOk:
+        case kVerifyUnspecified:
+            return "name mismatch: the certificate is not for this host" + told;
+        case kIssuerUnknown:
+        case kIssuerNotLocal:
+        case kLeafUnverifiable:
+        case kSelfSigned:
+        case kSelfSignedInChain:
+            return "unknown CA" + told;
+        case kExpired:
+            return "expired" + told;
+        case kNotYetValid:
+            return "not yet valid" + told;
+        default:
+            return detail.empty() ? "verification failed" : detail;
+    }
+}
+
 std::string failure_message(CURL* easy, CURLcode code, const HttpRequest& request,
                             const std::optional<ProxyChoice>& proxy) {
     if (proxy) {
@@ -155,13 +200,15 @@ std::string failure_message(CURL* easy, CURLcode code, const HttpRequest& reques
 struct CurlTransport::Impl {
     CURL* easy = nullptr;
     TransportOptions options;
+    // curl's own detail of the last failure (CURLOPT_ERRORBUFFER).
+    std::array<char, CURL_ERROR_SIZE> error_text{};
     EnvironmentLookup env = process_environment();
 };
 
 CurlTransport::CurlTransport(TransportOptions options) : impl_(std::make_unique<Impl>()) {
     global_init_once();
     impl_->easy = curl_easy_init();
-    impl_->options = options;
+    impl_->options = std::move(options);
     if (impl_->easy == nullptr) throw TransportFailure{"curl_easy_init failed"};
 }
 
@@ -179,8 +226,13 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    const TransportOptions& options = impl_->options;
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+    if (!options.ca_bundle.empty())
+        curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_bundle.c_str());
+    impl_->error_text.front() = '\0';
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, impl_->error_text.data());
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, impl_->options.connect_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -192,7 +244,9 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     // Chosen here rather than by curl from the environment, so that a failure
     // names the proxy (see proxy.hpp); "" for none stops curl looking itself,
     // and the NO_PROXY exclusions have been applied already.
-    const auto proxy = choose_proxy(request.scheme, host_of(request.host), impl_->env);
+    const auto proxy = options.use_proxy
+                           ? choose_proxy(request.scheme, host_of(request.host), impl_->env)
+                           : std::nullopt;
     curl_easy_setopt(easy, CURLOPT_PROXY, proxy ? proxy->url.c_str() : "");
     curl_easy_setopt(easy, CURLOPT_NOPROXY, "");
     // The path is already encoded and must go out byte for byte as signed.
@@ -242,6 +296,19 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
                                std::to_string(impl_->options.stall_timeout_seconds) +
                                " s, transfer stalled (" + request.method + " " + request.scheme +
                                "://" + request.host + ")"};
+    }
+    if (code == CURLE_PEER_FAILED_VERIFICATION) {
+        long verify_result = kVerifyOk;
+        curl_easy_getinfo(easy, CURLINFO_SSL_VERIFYRESULT, &verify_result);
+        throw TransportFailure{"cannot verify the TLS certificate of " + request.host + ": " +
+                                   certificate_reason(verify_result, impl_->error_text.data()) +
+                                   kTrustAdvice,
+                               true};
+    }
+    if (code == CURLE_SSL_CACERT_BADFILE) {
+        throw TransportFailure{
+            "cannot use the CA bundle " + options.ca_bundle + ": " + impl_->error_text.data(),
+            true};
     }
     if (code != CURLE_OK) throw TransportFailure{failure_message(easy, code, request, proxy)};
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);

@@ -40,6 +40,9 @@ struct HttpResponse {
 // reset, timeout, TLS failure). An HTTP error status is not an exception.
 struct TransportFailure {
     std::string message;
+    // The server's certificate could not be verified: trying again cannot
+    // help, the configuration must change.
+    bool untrusted_certificate = false;
 };
 
 class HttpTransport {

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "net/http.hpp"
 
@@ -15,6 +16,14 @@ struct TransportOptions {
     // A bound on the whole exchange; 0 for none. For services that answer at
     // once or not at all (instance metadata).
     long total_timeout_ms = 0;
+    // A file of PEM certificates to trust instead of the system's (--ca-bundle,
+    // AWS_CA_BUNDLE, a profile's ca_bundle); empty for the system's.
+    std::string ca_bundle{};
+    // --no-verify-ssl: certificates and host names are not checked.
+    bool verify_tls = true;
+    // False for the instance metadata service and container credential
+    // endpoints, which are local to the machine and never go through a proxy.
+    bool use_proxy = true;
 };
 
 // Makes transports: the credential sources each get their own, with their own

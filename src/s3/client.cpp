@@ -36,6 +36,7 @@ aws::ServiceError error_of(const net::HttpResponse& response, const std::string&
                                  doc->code, doc->message, request_id, label);
     }();
     error.retry_after = aws::parse_retry_after(response.header("retry-after"));
+    error.server_time = aws::parse_http_date(response.header("date"));
     return error;
 }
 
@@ -97,6 +98,11 @@ net::HttpResponse Client::send_signed(
     request.path += aws::uri_encode(key, false);
     request.query = query_string;
     request.headers = headers;
+    // Every request here is to the bucket: S3 refuses each one when another
+    // account owns it (a bucket deleted and re-created by someone else).
+    if (!config_.expected_bucket_owner.empty()) {
+        request.headers.emplace_back("x-amz-expected-bucket-owner", config_.expected_bucket_owner);
+    }
     request.body = body;
     request.attempt = attempt;
 
@@ -114,7 +120,8 @@ net::HttpResponse Client::send_signed(
     const bool md5_signed = std::any_of(headers.begin(), headers.end(),
                                         [](const auto& h) { return h.first == "content-md5"; });
     aws::sigv4::sign_request(
-        request, credentials, target.region, kServiceId, aws::amz_date(clock_()), true,
+        request, credentials, target.region, kServiceId,
+        aws::amz_date(retry.clock_skew->corrected(clock_())), true,
         md5_signed ? aws::sigv4::Payload::kUnsigned : aws::sigv4::Payload::kSigned);
     auto transport = transports_.acquire();
     return transport->send(request);
@@ -135,8 +142,8 @@ net::HttpResponse Client::attempt(int attempt, const std::string& method, const 
             // Signed afresh each attempt: a new date, and renewed credentials.
             response = send_signed(current, attempt, method, key, query_string, body, headers);
         } catch (const net::TransportFailure& failure) {
-            throw aws::ServiceError(kServiceId, aws::ErrorKind::kTransport, 0, "", failure.message,
-                                    "", label);
+            throw aws::ServiceError(kServiceId, aws::transport_kind(failure.untrusted_certificate),
+                                    0, "", failure.message, "", label);
         }
         if (response.status >= 200 && response.status < 300) return response;
         if (!follow_region(response, current.region)) break;
@@ -144,10 +151,25 @@ net::HttpResponse Client::attempt(int attempt, const std::string& method, const 
 
     // What the user pointed us at, rather than the host a bucket was prefixed to.
     const Endpoint& ep = target().endpoint;
-    throw error_of(response,
-                   config_.endpoint_url.empty() ? ep.scheme + "://" + ep.host + ep.base_path
-                                                : config_.endpoint_url,
-                   label);
+    aws::ServiceError error =
+        error_of(response,
+                 config_.endpoint_url.empty() ? ep.scheme + "://" + ep.host + ep.base_path
+                                              : config_.endpoint_url,
+                 label);
+    if (!config_.expected_bucket_owner.empty() && error.kind == aws::ErrorKind::kAccessDenied) {
+        // S3 answers a wrong owner with a plain AccessDenied: say what it
+        // most likely means when the check was asked for.
+        aws::ServiceError explained(
+            error.service, error.kind, error.http_status, error.code,
+            error.message + ": s3://" + config_.bucket + " is not owned by account " +
+                config_.expected_bucket_owner +
+                " (--expected-bucket-owner), or this identity may not access it",
+            error.request_id, error.request);
+        explained.retry_after = error.retry_after;
+        explained.server_time = error.server_time;
+        throw explained;
+    }
+    throw error;
 }
 
 namespace {

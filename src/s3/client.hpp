@@ -29,6 +29,8 @@ struct ClientConfig {
     std::string endpoint_url;  // empty: AWS itself
     AddressingStyle addressing = AddressingStyle::kAuto;
     std::shared_ptr<aws::CredentialsProvider> credentials;
+    // Sent as x-amz-expected-bucket-owner on every request; empty: not sent.
+    std::string expected_bucket_owner{};
 };
 
 // Requests sent, by kind; first attempts only. Retries are counted apart, so

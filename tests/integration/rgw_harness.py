@@ -26,10 +26,18 @@ requests_since(). Differences from moto, on purpose or by nature:
   request whose "====== starting new request req=PTR" line (logged before its response)
   came before the sentinel's has its access line too. Sentinels are not listed.
 
+HTTPS (optional): RGWServer(tls=True) / shared_rgw(tls=True) start radosgw with a second,
+TLS port as well (rgw.sh with RGW_TLS_CERT/RGW_TLS_KEY: beast's ssl_endpoint=) serving the
+"good" certificate of tls_harness.TestCA.shared() (localhost and 127.0.0.1): then
+srv.https_endpoint_url is https://127.0.0.1:P, srv.ca_cert the CA to trust and
+srv.tls_client() a boto3 client over HTTPS. The plain endpoint and the request log are the
+same either way (the log's sync sentinel goes to the plain port).
+
 Picking the server for a test class (harness.py is unchanged):
 
     class MyTest(rgw_harness.S3ServerTestCase):   # a harness.S3TestCase
         s3_server = "rgw"     # or "moto"; None (default): env S3_TEST_SERVER=moto|rgw, else moto
+        rgw_tls = True        # optional: on RGW, the server with a TLS port too
 
 Needs the Debian packages in DEBIAN_PACKAGES; without them require_rgw() skips (printed).
 """
@@ -91,9 +99,11 @@ class RGWServer:
     has_test_clock = False
     has_bulk_seed = False
 
-    def __init__(self):
+    def __init__(self, tls: bool = False):
         # rgw.sh builds the cluster in this (empty) dir; `rgw.sh stop` removes it entirely
         self.dir = Path(tempfile.mkdtemp(prefix="s3c-rgw-"))
+        self.tls = tls
+        self.ca = None  # tls_harness.TestCA when tls
         self.info: dict = {}
         self.watchdog: subprocess.Popen | None = None
         self.startup_seconds: float | None = None
@@ -111,13 +121,21 @@ class RGWServer:
     # ---- life cycle
     def start(self, timeout: float = START_TIMEOUT) -> "RGWServer":
         err = ""
+        env = _server_env()
+        env.pop("RGW_TLS_CERT", None)
+        env.pop("RGW_TLS_KEY", None)
+        if self.tls:
+            import tls_harness
+            self.ca = tls_harness.TestCA.shared()
+            cert, key = self.ca.good
+            env.update(RGW_TLS_CERT=str(cert), RGW_TLS_KEY=str(key))
         for _ in range(2):  # a port picked by rgw.sh may be taken before its daemon binds it
             shutil.rmtree(self.dir, ignore_errors=True)
             t0 = time.monotonic()
             try:
                 r = subprocess.run(["bash", str(RGW_SCRIPT), "start", str(self.dir)],
                                    stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                   timeout=timeout, env=_server_env())
+                                   timeout=timeout, env=env)
             except subprocess.TimeoutExpired as e:
                 err = f"rgw.sh start timed out after {timeout}s: {e.stderr!r}"
                 self._run_stop()
@@ -126,6 +144,8 @@ class RGWServer:
                 self.info = json.loads(r.stdout.strip().splitlines()[-1])
                 if not self.info.get("ready"):
                     raise RuntimeError(f"unexpected ready line {r.stdout!r}")
+                if self.tls and not self.info.get("https_port"):
+                    raise RuntimeError(f"asked for TLS, got no https_port: {r.stdout!r}")
                 self.startup_seconds = time.monotonic() - t0
                 self._start_watchdog()
                 return self
@@ -187,6 +207,33 @@ class RGWServer:
     @property
     def secret_access_key(self) -> str:
         return self.info["secret_access_key"]
+
+    @property
+    def has_tls(self) -> bool:
+        return bool(self.info.get("https_port"))
+
+    @property
+    def https_port(self) -> int:
+        if not self.has_tls:
+            raise RuntimeError("this RGW was started without TLS (RGWServer(tls=True))")
+        return int(self.info["https_port"])
+
+    @property
+    def https_endpoint_url(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
+    @property
+    def ca_cert(self) -> Path:
+        """The CA that signed the TLS port's certificate (a --ca-bundle for it)."""
+        if self.ca is None:
+            raise RuntimeError("this RGW was started without TLS (RGWServer(tls=True))")
+        return self.ca.ca_cert
+
+    def tls_client(self):
+        """boto3 over the TLS port, verifying against ca_cert."""
+        import tls_harness
+        return tls_harness.tls_client(self.https_endpoint_url, self.access_key_id,
+                                      self.secret_access_key, self.ca_cert, region=self.region)
 
     @property
     def region(self) -> str:
@@ -392,14 +439,30 @@ def _server_env() -> dict:
 
 
 _RGW: RGWServer | None = None
+_RGW_TLS: RGWServer | None = None
 _RGW_LOCK = threading.Lock()
 
 
-def shared_rgw() -> RGWServer:
-    """The process-wide RGW (started once; stopped at exit). SkipTest without ceph."""
-    global _RGW
+def _alive(srv: RGWServer | None) -> bool:
+    return srv is not None and srv.watchdog is not None and srv.watchdog.poll() is None
+
+
+def shared_rgw(tls: bool = False) -> RGWServer:
+    """The process-wide RGW (started once; stopped at exit). SkipTest without ceph.
+
+    tls=True: the process-wide RGW that also has a TLS port (a second cluster, started
+    once, if the plain one is already running). A plain request is served by the TLS one
+    when only that one is running (its plain endpoint is the same as ever)."""
+    global _RGW, _RGW_TLS
     with _RGW_LOCK:
-        if _RGW is None or _RGW.watchdog is None or _RGW.watchdog.poll() is not None:
+        if tls or (not _alive(_RGW) and _alive(_RGW_TLS)):
+            if not _alive(_RGW_TLS):
+                require_rgw()
+                srv = RGWServer(tls=True)
+                atexit.register(srv.cleanup)
+                _RGW_TLS = srv.start()
+            return _RGW_TLS
+        if not _alive(_RGW):
             require_rgw()
             srv = RGWServer()
             atexit.register(srv.cleanup)
@@ -429,6 +492,7 @@ class S3ServerTestCase(harness.S3TestCase):
     that is None, by env S3_TEST_SERVER (default moto)."""
 
     s3_server: str | None = None
+    rgw_tls = False  # on RGW: the server with a TLS port too (shared_rgw(tls=True))
 
     @classmethod
     def setUpClass(cls):
@@ -439,7 +503,7 @@ class S3ServerTestCase(harness.S3TestCase):
         super(harness.S3TestCase, cls).setUpClass()  # unittest.TestCase's
         if cls.needs_binary:
             cls.bin = harness.require_binary()
-        cls.server = shared_rgw()
+        cls.server = shared_rgw(tls=cls.rgw_tls)
         cls.home = Path(tempfile.mkdtemp(prefix="s3c-home-"))
         cls.addClassCleanup(shutil.rmtree, cls.home, True)
 

@@ -26,9 +26,19 @@ through) and misbehaves on purpose, driven by a seed so a failing run can be rep
   --delay-delete-ms MS  hold every DeleteObjects request MS milliseconds
   --fault-only KIND     draw --fault-rate faults only for some requests: `delete` (DeleteObjects
                         and DeleteObject) or `read` (GET and HEAD); default `all`
+  --expect-owner ACCOUNT  the bucket owner check of S3 (x-amz-expected-bucket-owner): the
+                        buckets behind the proxy belong to account ACCOUNT. A request whose
+                        header names another account (or is empty) is answered 403 with
+                        <Code>AccessDenied</Code>, as S3 answers a mismatch, and is not
+                        forwarded; one with the header equal to ACCOUNT, or without it, is
+                        forwarded as usual. Every request is counted by the header's value
+                        in the stats' "owner_headers" ("" = no header), e.g.
+                        {"111122223333": 5, "": 0}; "owner_denied" counts the 403s and
+                        "owner_missing" lists (up to 100) "METHOD TARGET" sent without it.
 
 It counts what it did in a JSON file (--stats FILE): requests (and delete_requests), faults
-by kind, how many times each --fail-key / --deny-prefix key was sent. The file is rewritten
+by kind, how many times each --fail-key / --deny-prefix key was sent (and, with
+--expect-owner, owner_headers, owner_denied and owner_missing). The file is rewritten
 after every request (atomically, so a reader never sees half of it). On start it prints
 `{"port": P}` on stdout; it exits when stdin closes. Stdlib only.
 """
@@ -142,6 +152,7 @@ class Config:
     stats_path: str | None = None
     fault_only = "all"  # all | delete | read
     retry_after = "0"
+    expect_owner: str | None = None
 
 
 STATS = {"requests": 0, "delete_requests": 0, "faults": {}, "sent": {}}
@@ -217,9 +228,37 @@ class Proxy(BaseHTTPRequestHandler):
                 STATS["faults"][fault] = STATS["faults"].get(fault, 0) + 1
             return fault
 
+    def _owner_check(self) -> bool:
+        """--expect-owner: count the header; True when the request must be refused."""
+        owner = self.headers.get("x-amz-expected-bucket-owner")
+        with LOCK:
+            counts = STATS["owner_headers"]
+            value = owner if owner is not None else ""
+            counts[value] = counts.get(value, 0) + 1
+            if owner is None and len(STATS["owner_missing"]) < 100:
+                STATS["owner_missing"].append(f"{self.command} {self.path}")
+            refuse = owner is not None and owner != Config.expect_owner
+            if refuse:
+                STATS["owner_denied"] += 1
+        return refuse
+
+    def _deny_owner(self):
+        request_id = "".join(random.choice("0123456789ABCDEF") for _ in range(16))
+        body = s3_error("AccessDenied", "Access Denied").replace(b"FAULTPROXY", request_id.encode())
+        self.send_response(403)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("x-amz-request-id", request_id)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def _forward(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if Config.expect_owner is not None and self._owner_check():
+            save_stats()
+            return self._deny_owner()
         query = self.path.split("?", 1)[1] if "?" in self.path else ""
         is_delete_objects = self.command == "POST" and query.split("&")[0] in ("delete", "delete=")
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
@@ -332,6 +371,7 @@ def main() -> None:
     ap.add_argument("--stats")
     ap.add_argument("--fault-only", choices=("all", "delete", "read"), default="all")
     ap.add_argument("--retry-after", type=int, default=0)
+    ap.add_argument("--expect-owner", metavar="ACCOUNT")
     args = ap.parse_args()
     Config.upstream = ("127.0.0.1", args.upstream_port)
     Config.fault_rate = args.fault_rate
@@ -352,6 +392,9 @@ def main() -> None:
     Config.stats_path = args.stats
     Config.fault_only = args.fault_only
     Config.retry_after = str(args.retry_after)
+    Config.expect_owner = args.expect_owner
+    if args.expect_owner is not None:
+        STATS.update({"owner_headers": {"": 0}, "owner_denied": 0, "owner_missing": []})
     save_stats()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Proxy)
     server.daemon_threads = True

@@ -91,6 +91,12 @@ edited), and only in this process:
                            delete that IAM access key / forget that STS session: from
                            then on requests signed with it get 403 InvalidAccessKeyId
                            -> {"revoked": true|false}
+
+10. Clock skew, as AWS checks it (moto does not): a signed request whose X-Amz-Date is
+    more than --max-skew-seconds (default 900, S3's 15 minutes) away from this server's
+    clock is refused before moto sees it -- S3: 403 RequestTimeTooSkewed (with
+    RequestTime, ServerTime, MaxAllowedSkewMilliseconds); STS: 403 SignatureDoesNotMatch
+    "Signature expired: ...", as real STS words it. Every answer carries a Date header.
 """
 from __future__ import annotations
 
@@ -496,9 +502,11 @@ class Middleware:
     """Request log, test-clock header, the /_s3test/ endpoints, STS checks and logs, and
     request context for the signature fix."""
 
-    def __init__(self, app, request_log: str | None, secret: str = ""):
+    def __init__(self, app, request_log: str | None, secret: str = "",
+                 max_skew_seconds: float = 900):
         self.app = app
         self.secret = secret
+        self.max_skew = _dt.timedelta(seconds=max_skew_seconds)
         self.log_fd = None
         self.auth_log = _Log()
         self.sts_log = _Log()
@@ -637,9 +645,43 @@ class Middleware:
                                   "for roles assumed by role chaining.")
         return None
 
+    def _skew_refusal(self, environ) -> tuple[str, bytes] | None:
+        """The answer to a signed request whose time is too far from ours (see 10.)."""
+        amz = environ.get("HTTP_X_AMZ_DATE")
+        if not amz or "HTTP_AUTHORIZATION" not in environ:
+            return None
+        try:
+            signed = _dt.datetime.strptime(amz, "%Y%m%dT%H%M%SZ").replace(tzinfo=_dt.timezone.utc)
+        except ValueError:
+            return None
+        now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+        if abs(now - signed) <= self.max_skew:
+            return None
+        cred = _parse_authorization(environ["HTTP_AUTHORIZATION"]).get("Credential", "").split("/")
+        if len(cred) == 5 and cred[3] == "sts":
+            floor = (now - self.max_skew).strftime("%Y%m%dT%H%M%SZ")
+            return _sts_error("403 Forbidden", "SignatureDoesNotMatch",
+                              f"Signature expired: {amz} is now earlier than {floor} "
+                              f"({now.strftime('%Y%m%dT%H%M%SZ')} - 15 min.)")
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestTimeTooSkewed</Code>'
+                "<Message>The difference between the request time and the current time is too "
+                f"large.</Message><RequestTime>{amz}</RequestTime><ServerTime>"
+                f"{now.strftime('%Y-%m-%dT%H:%M:%SZ')}</ServerTime><MaxAllowedSkewMilliseconds>"
+                f"{int(self.max_skew.total_seconds() * 1000)}</MaxAllowedSkewMilliseconds>"
+                f"<RequestId>s3test-{os.urandom(8).hex()}</RequestId></Error>")
+        return "403 Forbidden", body.encode()
+
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith("/_s3test/"):
             return self._test_endpoint(environ, start_response)
+        refused = self._skew_refusal(environ)
+        if refused is not None:
+            status, body = refused
+            self._log(environ, status)
+            self.auth_log.add(self._auth_entry(environ, status))
+            start_response(status, [("Content-Type", "application/xml"),
+                                    ("Content-Length", str(len(body)))])
+            return [body]
         _tls.raw_body = None
         sts = self._sts_params(environ)
         _tls.environ = environ
@@ -733,6 +775,8 @@ def main(argv=None) -> int:
                    help="how ListObjects encodes keys for encoding-type=url (none: ignore it)")
     p.add_argument("--single-threaded", action="store_true",
                    help="serve one request at a time (default: a thread per connection)")
+    p.add_argument("--max-skew-seconds", type=float, default=900,
+                   help="refuse signed requests whose X-Amz-Date is further off (default 900)")
     p.add_argument("--exit-on-stdin-eof", action="store_true",
                    help="shut down when stdin reaches EOF (the parent test process died)")
     args = p.parse_args(argv)
@@ -754,7 +798,8 @@ def main(argv=None) -> int:
     roles = bootstrap_roles()
     settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf") if args.no_auth else 0
 
-    app = Middleware(DomainDispatcherApplication(create_backend_app), args.request_log, secret)
+    app = Middleware(DomainDispatcherApplication(create_backend_app), args.request_log, secret,
+                     args.max_skew_seconds)
 
     class QuietHandler(WSGIRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as S3 does

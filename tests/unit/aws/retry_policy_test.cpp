@@ -82,5 +82,30 @@ TEST(Throttle, GapDoublesToACeilingAndRecoversOnSuccess) {
     EXPECT_LT(successes, 200);  // but it does come back
 }
 
+TEST(Throttle, ARetryAfterHoldsBackEveryWorkerUntilItEnds) {
+    FakeSteadyClock clock;
+    Throttle throttle([&clock] { return clock.now; });
+    throttle.pause_for(milliseconds(3000));
+    // No gap was asked for: every worker's next slot is the pause's end.
+    EXPECT_EQ(throttle.reserve(), milliseconds(3000));
+    EXPECT_EQ(throttle.reserve(), milliseconds(3000));
+    clock.now += milliseconds(1000);
+    EXPECT_EQ(throttle.reserve(), milliseconds(2000));
+    // A shorter pause told later does not end the longer one early.
+    throttle.pause_for(milliseconds(500));
+    EXPECT_EQ(throttle.reserve(), milliseconds(2000));
+    clock.now += milliseconds(2000);
+    EXPECT_EQ(throttle.reserve(), milliseconds(0));
+}
+
+TEST(Throttle, APauseAndAGapAddUp) {
+    FakeSteadyClock clock;
+    Throttle throttle([&clock] { return clock.now; });
+    throttle.on_throttled();
+    throttle.pause_for(milliseconds(1000));
+    EXPECT_EQ(throttle.reserve(), milliseconds(1000));
+    EXPECT_EQ(throttle.reserve(), milliseconds(1000) + Throttle::kFirstGap);
+}
+
 }  // namespace
 }  // namespace aws

@@ -46,11 +46,15 @@ struct QuickRetry {
     static constexpr int kMaxAttempts = 3;
     QuickRetry() {
         control.policy.max_attempts = kMaxAttempts;
-        control.throttle =
-            std::make_shared<aws::Throttle>([] { return std::chrono::steady_clock::time_point{}; });
+        // The throttle's clock moves by what the loop waits, and by nothing else.
+        auto now = std::make_shared<std::chrono::steady_clock::time_point>();
+        control.throttle = std::make_shared<aws::Throttle>([now] { return *now; });
         control.random01 = [] { return 1.0; };
-        control.sleep = [waits = waits](std::chrono::milliseconds delay,
-                                        const std::function<bool()>&) { waits->push_back(delay); };
+        control.sleep = [waits = waits, now](std::chrono::milliseconds delay,
+                                             const std::function<bool()>&) {
+            waits->push_back(delay);
+            *now += delay;
+        };
     }
     aws::RetryControl control;
     std::shared_ptr<std::vector<std::chrono::milliseconds>> waits =
@@ -293,11 +297,11 @@ TEST(StsRetries, ThrottlingAndServerErrorsAreRetriedThenSucceed) {
     EXPECT_EQ(header(transport.sent[0], "x-amz-date"), "20261120T140301Z");
     EXPECT_EQ(header(transport.sent[2], "x-amz-date"), "20261120T140303Z");
     EXPECT_EQ(form_fields(transport.sent[2].body).at("RoleArn"), kRoleArn);
-    // Full jitter at its ceiling, then the server's Retry-After as the floor,
-    // then the gap the shared throttle opened after two throttled answers.
-    EXPECT_EQ(*retry.waits, (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(200),
-                                                                    std::chrono::milliseconds(2000),
-                                                                    aws::Throttle::kFirstGap}));
+    // Full jitter at its ceiling, then the server's Retry-After as the floor;
+    // the shared throttle's gap and pause have passed by the time of the next slot.
+    EXPECT_EQ(*retry.waits, (std::vector<std::chrono::milliseconds>{
+                                std::chrono::milliseconds(200), std::chrono::milliseconds(2000)}));
+    EXPECT_GT(retry.control.throttle->interval(), std::chrono::milliseconds(0));
 }
 
 TEST(StsRetries, AccessDeniedIsNotRetried) {

@@ -222,3 +222,29 @@ TEST(ParseTimestampS3Form, DatesThatRepeatAndDatesThatChangeReadAlike) {
         EXPECT_EQ(aws::parse_timestamp(c.text), c.want) << c.text;
     }
 }
+
+namespace {
+
+TEST(HttpDate, ParsesTheImfFixdate) {
+    EXPECT_EQ(aws::parse_http_date("Fri, 20 Nov 2026 14:03:00 GMT"), at_ms(k20261120T140300));
+    EXPECT_EQ(aws::parse_http_date("Thu, 01 Jan 1970 00:00:01 GMT"), at_ms(kSecond));
+    EXPECT_EQ(aws::parse_http_date("Mon, 29 Feb 2016 23:59:59 GMT"),
+              at_ms((16860LL + 1) * 24 * kHour - kSecond));
+}
+
+TEST(HttpDate, RejectsEveryOtherForm) {
+    for (const char* text : {"",
+                             "Fri, 20 Nov 2026 14:03:00 UTC",   // only GMT
+                             "Friday, 20-Nov-26 14:03:00 GMT",  // RFC 850
+                             "Fri Nov 20 14:03:00 2026",        // asctime
+                             "Fri, 20 Now 2026 14:03:00 GMT",   // no such month
+                             "Fri, 20 ovD 2026 14:03:00 GMT",   // not at a month's start
+                             "Fri, 31 Nov 2026 14:03:00 GMT",   // no such day
+                             "Fri, 20 Nov 2026 24:03:00 GMT", "Fri, 20 Nov 2026 14:60:00 GMT",
+                             "Fri, 20 Nov 2026 14:03:61 GMT", "Fri, 2x Nov 2026 14:03:00 GMT",
+                             "Fri, 20 Nov 2026 14:03:00 GMT ", "2026-11-20T14:03:00Z"}) {
+        EXPECT_EQ(aws::parse_http_date(text), std::nullopt) << text;
+    }
+}
+
+}  // namespace

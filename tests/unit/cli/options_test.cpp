@@ -346,10 +346,9 @@ TEST(OptionsCheckArguments, MoreThanOneUrl) {
 }
 
 TEST(OptionsCheckArguments, UnknownOptions) {
-    EXPECT_EQ(check({"s3://b", "--expected-bucket-owner", "123"}),
-              "unknown option '--expected-bucket-owner'");
-    EXPECT_EQ(check({"s3://b", "--expected-bucket-owner=123"}),
-              "unknown option '--expected-bucket-owner'");
+    EXPECT_EQ(check({"s3://b", "--request-payer", "requester"}),
+              "unknown option '--request-payer'");
+    EXPECT_EQ(check({"s3://b", "--request-payer=requester"}), "unknown option '--request-payer'");
     EXPECT_EQ(check({"s3://b", "-z"}), "unknown option '-z'");
     EXPECT_EQ(check({"s3://b", "-yz"}), "unknown option '-z'");
     // Close to a known option (edit distance 2 at most, or a prefix of it).
@@ -363,8 +362,8 @@ TEST(OptionsCheckArguments, UnknownOptions) {
               "unknown option '--regions'; did you mean '--region'?");
     EXPECT_EQ(check({"s3://b", "--quite"}), "unknown option '--quite'; did you mean '--quiet'?");
     // The unknown option comes first: its value would look like a second URL.
-    EXPECT_EQ(check({"--expected-bucket-owner", "123", "s3://b", "--keep", "3", "--keep", "4"}),
-              "unknown option '--expected-bucket-owner'");
+    EXPECT_EQ(check({"--request-payer", "requester", "s3://b", "--keep", "3", "--keep", "4"}),
+              "unknown option '--request-payer'");
 }
 
 TEST(OptionsCheckArguments, AnOptionThatTakesTheNextFlag) {
@@ -447,6 +446,21 @@ TEST(OptionsCommandLine, EveryFlag) {
     EXPECT_EQ(options.profile, "dev");
 }
 
+TEST(OptionsCommandLine, NetworkFlags) {
+    const auto outcome =
+        parse({"s3://my-bucket", "-k", "2", "--expected-bucket-owner", "111122223333",
+               "--ca-bundle", "/etc/corp-ca.pem", "--no-verify-ssl"});
+    ASSERT_TRUE(std::holds_alternative<Options>(outcome)) << usage_message(outcome);
+    const auto& options = std::get<Options>(outcome);
+    EXPECT_EQ(options.expected_bucket_owner, "111122223333");
+    EXPECT_EQ(options.ca_bundle, "/etc/corp-ca.pem");
+    EXPECT_TRUE(options.no_verify_ssl);
+    const auto plain = std::get<Options>(parse({"s3://my-bucket", "-k", "2"}));
+    EXPECT_EQ(plain.expected_bucket_owner, "");
+    EXPECT_EQ(plain.ca_bundle, "");
+    EXPECT_FALSE(plain.no_verify_ssl);
+}
+
 TEST(OptionsCommandLine, RepeatedProtectBeforeUrl) {
     // Each --protect takes one glob; the positional URL after it is not a glob.
     // CLI11 vector options are greedy by default; each --protect must take one
@@ -505,8 +519,8 @@ TEST(OptionsCommandLine, ExactMessages) {
          "--keep was given more than once ('3' and '4'): give it once"},
         {{"s3://a-bucket", "s3://b-bucket", "-k", "1"},
          "more than one URL ('s3://a-bucket' and 's3://b-bucket'): give one"},
-        {{"s3://my-bucket", "-k", "3", "--expected-bucket-owner", "123"},
-         "unknown option '--expected-bucket-owner'"},
+        {{"s3://my-bucket", "-k", "3", "--request-payer", "requester"},
+         "unknown option '--request-payer'"},
         {{"s3://my-bucket", "--kep", "3"}, "unknown option '--kep'; did you mean '--keep'?"},
         {{"s3://my-bucket", "-k", "3", "--older-than", "0d"},
          "--older-than '0d' must be greater than 0"},
@@ -519,6 +533,14 @@ TEST(OptionsCommandLine, ExactMessages) {
           "http://127.0.0.1:9000"},
          "--addressing-style virtual needs a host name in --endpoint-url; "
          "'http://127.0.0.1:9000' is an IP address (use --addressing-style path)"},
+        {{"s3://my-bucket", "-k", "3", "--expected-bucket-owner", "123"},
+         "--expected-bucket-owner must be a 12-digit AWS account ID, got '123'"},
+        {{"s3://my-bucket", "-k", "3", "--expected-bucket-owner", "11112222333x"},
+         "--expected-bucket-owner must be a 12-digit AWS account ID, got '11112222333x'"},
+        {{"s3://my-bucket", "-k", "3", "--expected-bucket-owner", "1111222233334"},
+         "--expected-bucket-owner must be a 12-digit AWS account ID, got '1111222233334'"},
+        {{"s3://my-bucket", "-k", "3", "--ca-bundle", "--dry-run"},
+         "--ca-bundle needs a value, got the flag '--dry-run'"},
     };
     for (const auto& c : cases) {
         std::string joined;

@@ -185,12 +185,13 @@ targets:
 TEST(PolicyFileValues, TextKeys) {
     const auto target = only_target(
         "{url: 's3://b/x/', keep: 1, before: \"2026-01-31T00:00:00Z\", region: 123, "
-        "addressing_style: path, expected_bucket_owner: '111122223333'}");
+        "addressing_style: path, expected_bucket_owner: 111122223333, ca_bundle: /etc/ca.pem}");
     EXPECT_EQ(target.raw.url, "s3://b/x/");
     EXPECT_EQ(target.raw.before, "2026-01-31T00:00:00Z");
     EXPECT_EQ(target.raw.region, "123");  // text keys take any scalar: validate() judges
     EXPECT_EQ(target.raw.addressing_style, "path");
     EXPECT_EQ(target.raw.expected_bucket_owner, "111122223333");
+    EXPECT_EQ(target.raw.ca_bundle, "/etc/ca.pem");
     EXPECT_FALSE(target.raw.sort_by.has_value());  // not given: the command line's default
 }
 
@@ -473,6 +474,7 @@ TEST(PolicyKeyOfFlag, LongFlagsOfPolicyKeys) {
     EXPECT_EQ(cli::policy_key_of_flag("--bypass-governance-retention"),
               "bypass_governance_retention");
     EXPECT_EQ(cli::policy_key_of_flag("--expected-bucket-owner"), "expected_bucket_owner");
+    EXPECT_EQ(cli::policy_key_of_flag("--ca-bundle"), "ca_bundle");
     EXPECT_EQ(cli::policy_key_of_flag("--max-attempts"), "max_attempts");
 }
 

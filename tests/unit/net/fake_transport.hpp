@@ -23,9 +23,9 @@ public:
         std::lock_guard lock(mutex_);
         queue_.emplace_back(net::HttpResponse{status, std::move(headers), std::move(body)});
     }
-    void fail(std::string message) {
+    void fail(std::string message, bool untrusted_certificate = false) {
         std::lock_guard lock(mutex_);
-        queue_.emplace_back(net::TransportFailure{std::move(message)});
+        queue_.emplace_back(net::TransportFailure{std::move(message), untrusted_certificate});
     }
     // Drops the answers not given yet, so that a test can go on with a new
     // script once the code under test stopped short of the old one.

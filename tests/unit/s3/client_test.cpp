@@ -596,6 +596,104 @@ TEST(ClientListObjectsV2, TransportFailureIsTransportError) {
     }
 }
 
+TEST(ClientListObjectsV2, AnUntrustedCertificateIsNeverRetried) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 8;
+    h.transport->fail("cannot verify the TLS certificate of 127.0.0.1:9000: unknown CA", true);
+    try {
+        (void)h.client.list_objects_v2("", "/", "");
+        FAIL() << "expected ServiceError";
+    } catch (const ServiceError& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kUntrustedCertificate);
+        EXPECT_FALSE(aws::is_retryable(error.kind));
+        EXPECT_EQ(error.http_status, 0);
+    }
+    EXPECT_EQ(h.transport->sent.size(), 1u);
+    EXPECT_EQ(h.client.counts().retries.load(), 0);
+}
+
+// ------------------------------------------------------------ bucket owner
+
+TEST(ClientExpectedBucketOwner, EveryRequestCarriesTheSignedHeader) {
+    auto transport = std::make_shared<nettest::FakeTransport>();
+    s3::ClientConfig config{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
+                            s3::AddressingStyle::kAuto, static_credentials()};
+    config.expected_bucket_owner = "111122223333";
+    s3::Client client(config, transport, fixed_now);
+    client.retry.policy.max_attempts = 1;
+    transport->answer(200, kEmptyList);
+    transport->answer(200, R"(<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>)");
+    (void)client.list_objects_v2("", "/", "");
+    const std::vector<std::string> keys{"d1/a"};
+    (void)client.delete_objects(keys);
+    ASSERT_EQ(transport->sent.size(), 2u);
+    for (const auto& request : transport->sent) {
+        EXPECT_EQ(header(request, "x-amz-expected-bucket-owner"), "111122223333");
+        const auto authorization = header(request, "authorization");
+        ASSERT_TRUE(authorization.has_value());
+        EXPECT_NE(authorization->find("x-amz-expected-bucket-owner"), std::string::npos)
+            << "signed: " << *authorization;
+    }
+}
+
+TEST(ClientExpectedBucketOwner, AccessDeniedSaysTheBucketMayBeAnothersAndIsNotRetried) {
+    auto transport = std::make_shared<nettest::FakeTransport>();
+    s3::ClientConfig config{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
+                            s3::AddressingStyle::kAuto, static_credentials()};
+    config.expected_bucket_owner = "111122223333";
+    s3::Client client(config, transport, fixed_now);
+    client.retry.policy.max_attempts = 8;
+    transport->answer(403,
+                      "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
+                      "<RequestId>R1</RequestId></Error>");
+    try {
+        (void)client.list_objects_v2("", "/", "");
+        FAIL() << "expected ServiceError";
+    } catch (const ServiceError& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kAccessDenied);
+        EXPECT_EQ(error.code, "AccessDenied");
+        EXPECT_EQ(error.message,
+                  "Access Denied: s3://my-bucket is not owned by account 111122223333 "
+                  "(--expected-bucket-owner), or this identity may not access it");
+        EXPECT_EQ(error.request_id, "R1");
+    }
+    EXPECT_EQ(transport->sent.size(), 1u);
+}
+
+TEST(ClientExpectedBucketOwner, NotSentWhenNotAsked) {
+    Harness h;
+    h.transport->answer(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    EXPECT_FALSE(header(h.transport->sent[0], "x-amz-expected-bucket-owner").has_value());
+}
+
+// ------------------------------------------------------------ clock skew
+
+TEST(ClientClockSkew, ARequestRefusedForItsTimeIsSignedAgainWithTheServersTime) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 3;
+    h.client.retry.wall_clock = fixed_now;
+    std::vector<std::string> notices;
+    h.client.retry.notice = [&](const std::string& line) { notices.push_back(line); };
+    // The server's clock is an hour ahead: 2026-11-20T15:03:00Z.
+    h.transport->answer(403,
+                        "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between "
+                        "the request time and the current time is too large.</Message></Error>",
+                        {{"date", "Fri, 20 Nov 2026 15:03:00 GMT"}});
+    h.transport->answer(200, kEmptyList);
+    h.transport->answer(200, kEmptyList);
+    (void)h.client.list_objects_v2("", "/", "");
+    (void)h.client.list_objects_v2("", "/", "");
+    ASSERT_EQ(h.transport->sent.size(), 3u);
+    EXPECT_EQ(header(h.transport->sent[0], "x-amz-date"), "20261120T140300Z");
+    EXPECT_EQ(header(h.transport->sent[1], "x-amz-date"), "20261120T150300Z");
+    EXPECT_EQ(header(h.transport->sent[2], "x-amz-date"), "20261120T150300Z") << "and stays";
+    EXPECT_TRUE(h.sleeps.empty()) << "no backoff";
+    EXPECT_EQ(h.client.counts().retries.load(), 1);
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_NE(notices[0].find("3600 s behind"), std::string::npos) << notices[0];
+}
+
 // ------------------------------------------------------------ delete_objects
 
 std::vector<std::string> keys_in(const std::string& body) {
