@@ -3,7 +3,7 @@
 namespace net {
 
 TransportPool::TransportPool(TransportFactory factory, TransportOptions options)
-    : factory_(std::move(factory)), options_(options) {}
+    : factory_(std::move(factory)), options_(std::move(options)) {}
 
 TransportPool::Lease TransportPool::acquire() {
     {
