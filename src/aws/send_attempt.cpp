@@ -13,6 +13,11 @@ constexpr long kFirstNonSuccessStatus = 300;
 
 }  // namespace
 
+void read_retry_hints(ServiceError& error, const net::HttpResponse& response) {
+    error.retry_after = parse_retry_after(response.header("retry-after"));
+    error.server_time = parse_http_date(response.header("date"));
+}
+
 net::HttpResponse send_attempt(net::HttpTransport& transport, const net::HttpRequest& request,
                                const std::string& service, CodeTable service_codes,
                                const std::string& label) {
@@ -37,8 +42,7 @@ net::HttpResponse send_attempt(net::HttpTransport& transport, const net::HttpReq
                        service, kind, response.status,
                        "HTTP " + std::to_string(response.status) + " without an error document",
                        response.header("x-amz-request-id"), label);
-    if (auto after = parse_retry_after(response.header("retry-after"))) error.retry_after = after;
-    error.server_time = parse_http_date(response.header("date"));
+    read_retry_hints(error, response);
     throw error;
 }
 

@@ -11,6 +11,11 @@
 
 namespace aws {
 
+// What an error answer's headers tell the retry loop: Retry-After and the
+// server's Date (clock_skew.hpp). For every client that builds a ServiceError
+// from a response, S3's own included.
+void read_retry_hints(ServiceError& error, const net::HttpResponse& response);
+
 // Sends `request`, already signed (or unsigned, as the call allows), once.
 // Returns a 2xx answer. Throws ServiceError(service, ...) for a transport
 // failure (kTransport, HTTP status 0) or any other status, classified by

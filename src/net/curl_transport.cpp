@@ -218,6 +218,7 @@ CurlTransport::~CurlTransport() {
 
 HttpResponse CurlTransport::send(const HttpRequest& request) {
     CURL* easy = impl_->easy;
+    const TransportOptions& options = impl_->options;
     // Reset per-request options but keep the connection cache of the handle.
     curl_easy_reset(easy);
 
@@ -226,7 +227,6 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    const TransportOptions& options = impl_->options;
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
     if (!options.ca_bundle.empty())
@@ -234,11 +234,11 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     impl_->error_text.front() = '\0';
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, impl_->error_text.data());
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, impl_->options.connect_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, impl_->options.stall_timeout_seconds);
-    if (impl_->options.total_timeout_ms > 0) {
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, impl_->options.total_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
+    if (options.total_timeout_ms > 0) {
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
     }
     curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
     // Chosen here rather than by curl from the environment, so that a failure
@@ -256,7 +256,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, write_header);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, &response);
     StallWatch watch{std::chrono::steady_clock::now(), -1, -1,
-                     std::chrono::seconds(impl_->options.stall_timeout_seconds), false};
+                     std::chrono::seconds(options.stall_timeout_seconds), false};
     curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, watch_progress);
     curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &watch);
     curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
@@ -293,7 +293,7 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     curl_slist_free_all(headers);
     if (code == CURLE_ABORTED_BY_CALLBACK && watch.stalled) {
         throw TransportFailure{"timed out: no data for " +
-                               std::to_string(impl_->options.stall_timeout_seconds) +
+                               std::to_string(options.stall_timeout_seconds) +
                                " s, transfer stalled (" + request.method + " " + request.scheme +
                                "://" + request.host + ")"};
     }

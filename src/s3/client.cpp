@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "aws/crypto.hpp"
-#include "aws/retry_policy.hpp"
+#include "aws/send_attempt.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/timestamp.hpp"
 #include "aws/url_encoding.hpp"
@@ -35,8 +35,7 @@ aws::ServiceError error_of(const net::HttpResponse& response, const std::string&
         return aws::ServiceError(kServiceId, classify(doc->code, response.status), response.status,
                                  doc->code, doc->message, request_id, label);
     }();
-    error.retry_after = aws::parse_retry_after(response.header("retry-after"));
-    error.server_time = aws::parse_http_date(response.header("date"));
+    aws::read_retry_hints(error, response);
     return error;
 }
 
