@@ -483,6 +483,14 @@ class S3TestCase(unittest.TestCase):
     def list_keys(self, bucket, prefix=""):
         return list_keys(self.server, bucket, prefix)
 
+    def three(self) -> tuple[str, list["Dep"]]:
+        """A new bucket with the deployments new, mid, old (2 objects each), newest first."""
+        b = self.new_bucket()
+        deps = [Dep("new", days_ago(1), n=2), Dep("mid", days_ago(2), n=2),
+                Dep("old", days_ago(3), n=2)]
+        self.seed(b, objects_of(*deps))
+        return b, deps
+
     def list_objects(self, bucket, prefix=""):
         return list_objects(self.server, bucket, prefix)
 
@@ -747,6 +755,22 @@ TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
 # ----------------------------------------------------------------------------- helper servers
+def end_at_stdin_eof(proc: subprocess.Popen, grace: float = 10) -> None:
+    """Ends a child that exits when its stdin closes (the helpers here all do): closes its
+    stdin, waits up to `grace` seconds, then kills it; closes its stdout if piped."""
+    try:
+        proc.stdin.close()
+    except OSError:
+        pass
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+    if proc.stdout:
+        proc.stdout.close()
+
+
 class HelperProcess:
     """A test helper server of tests/s3server/ as a subprocess: it prints one JSON line
     with its "port" when ready and exits when its stdin closes (so a killed test leaves
@@ -773,16 +797,7 @@ class HelperProcess:
         p, self.proc = self.proc, None
         if p is None:
             return
-        try:
-            p.stdin.close()
-        except OSError:
-            pass
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(10)
-        p.stdout.close()
+        end_at_stdin_eof(p)
         self.stderr.close()
 
     def __enter__(self):

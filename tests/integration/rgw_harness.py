@@ -170,15 +170,7 @@ class RGWServer:
     def stop(self) -> None:
         w, self.watchdog = self.watchdog, None
         if w is not None:
-            try:
-                w.stdin.close()  # EOF: the watchdog runs `rgw.sh stop DIR`
-            except OSError:
-                pass
-            try:
-                w.wait(60)
-            except subprocess.TimeoutExpired:
-                w.kill()
-                w.wait(10)
+            harness.end_at_stdin_eof(w, grace=60)  # EOF: the watchdog runs `rgw.sh stop DIR`
         self._run_stop()  # no-op when the watchdog did it
 
     def cleanup(self) -> None:

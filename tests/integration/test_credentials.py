@@ -115,14 +115,6 @@ class CredentialsCase(harness.S3TestCase):
         return e
 
     # ---- data
-    def three(self) -> tuple[str, list[Dep]]:
-        """A bucket with deployments new, mid, old (2 objects each)."""
-        b = self.new_bucket()
-        deps = [Dep("new", days_ago(1), n=2), Dep("mid", days_ago(2), n=2),
-                Dep("old", days_ago(3), n=2)]
-        self.seed(b, objects_of(*deps))
-        return b, deps
-
     # ---- runs
     def listing(self, bucket: str, *args, env: dict, endpoint: str | None = None):
         """A dry run (--keep 1, JSON) that must succeed and list new/mid/old."""

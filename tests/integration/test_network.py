@@ -33,7 +33,7 @@ from pathlib import Path
 import harness
 import rgw_harness
 import tls_harness
-from harness import Dep, days_ago, objects_of
+from harness import Dep
 
 SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # a real bundle without our CA
 OWNER = "111122223333"
@@ -73,14 +73,6 @@ class NetworkCase(harness.S3TestCase):
         p = self.tmp / name
         p.write_text(text)
         return p
-
-    def three(self) -> tuple[str, list[Dep]]:
-        """A bucket with the deployments new, mid, old (2 objects each), newest first."""
-        b = self.new_bucket()
-        deps = [Dep("new", days_ago(1), n=2), Dep("mid", days_ago(2), n=2),
-                Dep("old", days_ago(3), n=2)]
-        self.seed(b, objects_of(*deps))
-        return b, deps
 
     def cli(self, bucket: str, endpoint: str, *args, env: dict | None = None, json_out=True):
         full = [f"s3://{bucket}", "--keep", "1", *map(str, args),
