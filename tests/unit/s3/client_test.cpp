@@ -614,12 +614,17 @@ TEST(ClientListObjectsV2, AnUntrustedCertificateIsNeverRetried) {
 
 // ------------------------------------------------------------ bucket owner
 
-TEST(ClientExpectedBucketOwner, EveryRequestCarriesTheSignedHeader) {
-    auto transport = std::make_shared<nettest::FakeTransport>();
+// The Harness's client, with --expected-bucket-owner 111122223333.
+s3::ClientConfig owner_checked_config() {
     s3::ClientConfig config{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
                             s3::AddressingStyle::kAuto, static_credentials()};
     config.expected_bucket_owner = "111122223333";
-    s3::Client client(config, transport, fixed_now);
+    return config;
+}
+
+TEST(ClientExpectedBucketOwner, EveryRequestCarriesTheSignedHeader) {
+    auto transport = std::make_shared<nettest::FakeTransport>();
+    s3::Client client(owner_checked_config(), transport, fixed_now);
     client.retry.policy.max_attempts = 1;
     transport->answer(200, kEmptyList);
     transport->answer(200, R"(<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>)");
@@ -638,10 +643,7 @@ TEST(ClientExpectedBucketOwner, EveryRequestCarriesTheSignedHeader) {
 
 TEST(ClientExpectedBucketOwner, AccessDeniedSaysTheBucketMayBeAnothersAndIsNotRetried) {
     auto transport = std::make_shared<nettest::FakeTransport>();
-    s3::ClientConfig config{"my-bucket", "eu-west-1", "http://127.0.0.1:9000",
-                            s3::AddressingStyle::kAuto, static_credentials()};
-    config.expected_bucket_owner = "111122223333";
-    s3::Client client(config, transport, fixed_now);
+    s3::Client client(owner_checked_config(), transport, fixed_now);
     client.retry.policy.max_attempts = 8;
     transport->answer(403,
                       "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
