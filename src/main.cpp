@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "cli/allocator_tuning.hpp"
+#include "cli/lambda_mode.hpp"
 #include "cli/options.hpp"
 #include "cli/run_cleanup.hpp"
 #include "cli/run_report.hpp"
@@ -27,6 +28,7 @@ bool asks_for_json(int argc, const char* const* argv) {
 
 int main(int argc, char** argv) {
     cli::tune_allocator();
+    if (cli::lambda_runtime_asked(argc)) return cli::run_lambda_runtime();
     auto outcome = cli::parse_command_line(argc, argv);
     if (auto* exit_now = std::get_if<cli::ExitNow>(&outcome)) {
         std::cout << exit_now->text;

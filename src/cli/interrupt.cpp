@@ -1,7 +1,9 @@
 #include "cli/interrupt.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 
 namespace cli {
 
@@ -33,5 +35,25 @@ void install_stop_handlers() {
 }
 
 int stop_signal() { return g_signal.load(); }
+
+namespace {
+// Nanoseconds of the steady clock; 0 for no deadline. Read by every worker.
+std::atomic<std::int64_t> g_deadline{0};
+
+std::int64_t nanoseconds(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+void set_stop_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) {
+    g_deadline.store(deadline ? std::max<std::int64_t>(nanoseconds(*deadline), 1) : 0);
+}
+
+bool deadline_passed() {
+    const std::int64_t deadline = g_deadline.load();
+    return deadline != 0 && nanoseconds(std::chrono::steady_clock::now()) >= deadline;
+}
+
+bool stop_requested() { return stop_signal() != 0 || deadline_passed(); }
 
 }  // namespace cli

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "aws/aws_settings.hpp"
+#include "aws/http_url.hpp"
 #include "aws/retry_policy.hpp"
 #include "cli/age.hpp"
 #include "cli/suggest.hpp"
@@ -118,6 +119,13 @@ void setup(CLI::App& app, RawOptions& raw) {
     app.add_option("--log-file", raw.log_file,
                    "append one JSON line per key the run tries to delete (audit log)")
         ->type_name("PATH");
+    app.add_option("--metrics-file", raw.metrics_file,
+                   "write the run's Prometheus metrics to PATH at its end (for node_exporter's "
+                   "textfile collector)")
+        ->type_name("PATH");
+    app.add_option("--metrics-pushgateway", raw.metrics_pushgateway,
+                   "push the run's Prometheus metrics to this Pushgateway at its end")
+        ->type_name("URL");
     app.add_flag("--no-progress", raw.no_progress, "no progress display on stderr");
     app.add_flag("-q,--quiet", raw.quiet, "print only errors (and the JSON document)");
     app.add_flag("--purge-versions", raw.purge_versions,
@@ -393,6 +401,8 @@ std::optional<UsageError> swallowed_flag(const RawOptions& raw) {
         {"--timeout", &raw.timeout},
         {"--concurrency", &raw.concurrency},
         {"--log-file", &raw.log_file},
+        {"--metrics-file", &raw.metrics_file},
+        {"--metrics-pushgateway", &raw.metrics_pushgateway},
     };
     for (const auto& [flag, value] : optional_values) {
         if (*value && looks_like_flag(**value)) return swallowed(flag, **value);
@@ -510,6 +520,15 @@ std::variant<Options, UsageError> run_flags(const RawOptions& raw, Options optio
     options.debug = raw.debug;
     options.no_verify_ssl = raw.no_verify_ssl;
     if (auto e = non_empty(raw.log_file, "--log-file", options.log_file)) return *e;
+    if (auto e = non_empty(raw.metrics_file, "--metrics-file", options.metrics_file)) return *e;
+    if (auto e = non_empty(raw.metrics_pushgateway, "--metrics-pushgateway",
+                           options.metrics_pushgateway)) {
+        return *e;
+    }
+    if (!options.metrics_pushgateway.empty() && !aws::parse_http_url(options.metrics_pushgateway)) {
+        return UsageError{"--metrics-pushgateway must be an http:// or https:// URL, got '" +
+                          options.metrics_pushgateway + "'"};
+    }
     options.no_progress = raw.no_progress;
     options.quiet = raw.quiet;
     if (auto e = whole_number(raw.concurrency, raw.env_concurrency, "--concurrency",

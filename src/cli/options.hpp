@@ -45,6 +45,8 @@ struct RawOptions {
     std::optional<std::string> timeout;
     std::optional<std::string> concurrency;
     std::optional<std::string> log_file;
+    std::optional<std::string> metrics_file;         // --metrics-file PATH
+    std::optional<std::string> metrics_pushgateway;  // --metrics-pushgateway URL
     bool no_progress = false;
     bool quiet = false;
     bool purge_versions = false;
@@ -89,6 +91,10 @@ struct Options {
     // spill to a temporary file (retention/key_store.hpp).
     std::size_t key_budget = retention::kDefaultKeyBudget;
     std::string log_file;  // empty: no audit log
+    // Prometheus metrics of the run (cli/run_metrics.hpp): a textfile for
+    // node_exporter, and a Pushgateway; empty: not written, not pushed.
+    std::string metrics_file;
+    std::string metrics_pushgateway;
     bool no_progress = false;
     bool quiet = false;
     bool purge_versions = false;

@@ -63,8 +63,25 @@ constexpr std::array kTargetKeys{
     KeySpec{"ca_bundle", "--ca-bundle", Kind::kText, &RawOptions::ca_bundle},
 };
 
+// The run's own keys, which only a Lambda event holds: on a command line they
+// are the run flags beside --config. An event must say dry_run or yes itself,
+// since no one is at a terminal to confirm.
+constexpr std::array kEventRunKeys{
+    KeySpec{"dry_run", "--dry-run", Kind::kBoolean, &RawOptions::dry_run},
+    KeySpec{"yes", "--yes", Kind::kBoolean, &RawOptions::yes},
+    KeySpec{"concurrency", "--concurrency", Kind::kNumber, &RawOptions::concurrency},
+    KeySpec{"metrics_pushgateway", "--metrics-pushgateway", Kind::kText,
+            &RawOptions::metrics_pushgateway},
+};
+
 // A row whose kind does not fit its field would fail at run time, in apply().
 constexpr bool kinds_fit_fields() {
+    for (const KeySpec& spec : kEventRunKeys) {
+        if ((spec.kind == Kind::kBoolean) !=
+            std::holds_alternative<bool RawOptions::*>(spec.field)) {
+            return false;
+        }
+    }
     for (const KeySpec& spec : kTargetKeys) {
         const bool list =
             std::holds_alternative<std::vector<std::string> RawOptions::*>(spec.field);
@@ -114,10 +131,22 @@ const std::vector<std::string>& defaults_key_names() {
     return names;
 }
 
-const std::vector<std::string>& top_level_names() {
-    static const std::vector<std::string> names{std::string(kVersionKey), std::string(kDefaultsKey),
-                                                std::string(kTargetsKey)};
-    return names;
+const std::vector<std::string>& top_level_names(PolicySource source) {
+    static const std::vector<std::string> file{std::string(kVersionKey), std::string(kDefaultsKey),
+                                               std::string(kTargetsKey)};
+    static const std::vector<std::string> event = [] {
+        std::vector<std::string> names = file;
+        for (const KeySpec& spec : kEventRunKeys) names.emplace_back(spec.key);
+        return names;
+    }();
+    return source == PolicySource::kFile ? file : event;
+}
+
+const KeySpec* find_run_key(std::string_view key) {
+    for (const KeySpec& spec : kEventRunKeys) {
+        if (spec.key == key) return &spec;
+    }
+    return nullptr;
 }
 
 // ------------------------------------------------------------- problems
@@ -459,7 +488,7 @@ PolicyTarget merge(const Settings& defaults, const TargetEntry& target) {
 
 // ------------------------------------------------------------- the file
 
-PolicyFile read_root(const YAML::Node& root) {
+PolicyFile read_root(const YAML::Node& root, PolicySource source) {
     if (!root.IsMap() && !root.IsNull()) {
         fail(line_of(root.Mark()),
              "the policy file must be a map with version and targets, got " + describe(root));
@@ -468,6 +497,7 @@ PolicyFile read_root(const YAML::Node& root) {
     bool has_targets = false;
     Settings defaults;
     std::vector<TargetEntry> targets;
+    PolicyFile file;
     if (root.IsMap()) {
         for_each_entry(root, [&](const Entry& entry) {
             if (entry.key == kVersionKey) {
@@ -478,14 +508,17 @@ PolicyFile read_root(const YAML::Node& root) {
             } else if (entry.key == kTargetsKey) {
                 targets = read_targets(entry);
                 has_targets = true;
+            } else if (const KeySpec* run_key = find_run_key(entry.key);
+                       run_key != nullptr && source == PolicySource::kLambdaEvent) {
+                apply(*run_key, read_value(*run_key, entry), file.run);
+                file.run_lines.emplace(entry.key, entry.line);
             } else {
-                unknown_key(entry, top_level_names());
+                unknown_key(entry, top_level_names(source));
             }
         });
     }
     if (!has_version) fail(kFileLine, "version is missing (add version: 1)");
     if (!has_targets) fail(kFileLine, "targets is missing (a list of targets with url and keep)");
-    PolicyFile file;
     for (const TargetEntry& target : targets) file.targets.push_back(merge(defaults, target));
     return file;
 }
@@ -565,9 +598,10 @@ int read_whole_file(const std::string& path, std::string& text) {
 }  // namespace
 
 std::variant<PolicyFile, UsageError> parse_policy(std::string_view text,
-                                                  const std::string& file_name) {
+                                                  const std::string& file_name,
+                                                  PolicySource source) {
     try {
-        return read_root(load_document(text));
+        return read_root(load_document(text), source);
     } catch (const Problem& problem) {
         return error_at(file_name, problem.line, problem.what);
     } catch (const YAML::ParserException& e) {

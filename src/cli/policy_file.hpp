@@ -33,12 +33,22 @@ struct PolicyTarget {
 
 struct PolicyFile {
     std::vector<PolicyTarget> targets;
+    // A Lambda event's run keys (dry_run, yes, concurrency,
+    // metrics_pushgateway), as the command line's run flags would be; unset
+    // for a file, which may not hold them.
+    RawOptions run;
+    std::map<std::string, int> run_lines;  // run key -> 1-based line
 };
+
+// What the document is: a policy file, or a Lambda event (the same schema,
+// in JSON, plus the run keys).
+enum class PolicySource { kFile, kLambdaEvent };
 
 // The whole file checked before anything happens; the first problem found is
 // the error, one line "FILE:LINE: what is wrong". file_name: as messages name it.
 std::variant<PolicyFile, UsageError> parse_policy(std::string_view text,
-                                                  const std::string& file_name);
+                                                  const std::string& file_name,
+                                                  PolicySource source = PolicySource::kFile);
 
 // parse_policy() on the file's content; "FILE: cannot be read: <strerror>"
 // when it cannot be read.

@@ -20,6 +20,7 @@
 #include "cli/plan_output.hpp"
 #include "cli/progress.hpp"
 #include "cli/result_output.hpp"
+#include "cli/run_metrics.hpp"
 #include "cli/run_report.hpp"
 #include "cli/run_targets.hpp"
 #include "net/curl_transport.hpp"
@@ -112,8 +113,14 @@ Consent ask_consent(const Options& options, const std::string& question) {
 struct RequestsBefore {
     long list = 0;
     long del = 0;
+    long other = 0;
     long retries = 0;
 };
+
+RequestsBefore requests_of(const s3::Client& client) {
+    return {client.counts().list.load(), client.counts().del.load(), client.counts().other.load(),
+            client.counts().retries.load()};
+}
 
 const char* signal_name() { return stop_signal() == SIGINT ? "SIGINT" : "SIGTERM"; }
 
@@ -144,6 +151,9 @@ struct Unit {
     std::string root;  // literal, after wildcard expansion
     RunReport report;
     std::optional<retention::Plan> plan;
+    // Nothing is left to do here: planned (and deleted, where it deletes).
+    bool done = false;
+    UnitMetrics metrics;  // filled as it goes (cli/run_metrics.hpp)
     std::string url() const { return s3_url(target->options.url.bucket, root); }
     bool failed() const { return report.error.has_value(); }
     bool deletes() const { return !failed() && plan && plan->deletes_anything(); }
@@ -166,7 +176,9 @@ std::string target_header(const Unit& unit) {
 // json prints once at the end, whichever way the run ends.
 class Run {
 public:
-    Run(const Options& options, std::vector<Options> targets) : options_(options) {
+    // on_document: where the JSON document goes; printed on stdout when empty.
+    Run(const Options& options, std::vector<Options> targets, DocumentSink on_document = {})
+        : options_(options), on_document_(std::move(on_document)) {
         for (auto& target : targets) {
             targets_.push_back(std::make_unique<Target>());
             targets_.back()->options = std::move(target);
@@ -198,12 +210,20 @@ private:
                   << std::endl;
     }
 
-    // The run is over: with JSON, its one document.
+    // The run is over: its metrics, and with JSON its one document.
     int end(int exit, std::optional<RunError> error = std::nullopt) {
         if (error) error_ = std::move(error);
-        if (json()) print_json(document());
+        // A usage error found before any root was known ran nothing to measure.
+        if (exit != kExitUsage || expanded_) publish();
+        if (!json()) return exit;
+        if (on_document_) {
+            on_document_(document(), exit);
+        } else {
+            print_json(document());
+        }
         return exit;
     }
+    void publish();
     nlohmann::ordered_json document() const;
 
     // Ends with one error line on stderr (and the error in the JSON).
@@ -225,6 +245,12 @@ private:
     }
 
     int stopped(const std::string& what) {
+        if (stop_signal() == 0) {
+            // No signal came: the stop deadline (a Lambda invocation's) passed.
+            const std::string message = "stopped at the deadline: " + what;
+            std::cerr << "s3-cleanup: " << message << std::endl;
+            return end(kExitFailed, RunError{error_code::kDeadline, message, kExitFailed});
+        }
         const std::string message = std::string("stopped by ") + signal_name() + ": " + what;
         std::cerr << "s3-cleanup: " << message << std::endl;
         return end(kExitSignalBase + stop_signal(),
@@ -242,9 +268,18 @@ private:
     int delete_all(Progress& progress);
     void delete_unit(Unit& unit, Progress& progress);
     void record_outcome(Unit& unit, const retention::ExecutionResult& result);
+    // Adds the requests the unit's client sent since `before` to its metrics.
+    static void count_requests(Unit& unit, const RequestsBefore& before) {
+        const RequestsBefore now = requests_of(*unit.target->client);
+        unit.metrics.list_requests += now.list - before.list;
+        unit.metrics.delete_requests += now.del - before.del;
+        unit.metrics.other_requests += now.other - before.other;
+        unit.metrics.retries += now.retries - before.retries;
+    }
     std::vector<RunSummaryLine> summary_lines() const;
 
     const Options& options_;
+    DocumentSink on_document_;
     const Clock::time_point started_ = Clock::now();
     std::vector<std::unique_ptr<Target>> targets_;
     std::vector<Unit> units_;            // filled once, by expand(): its elements stay put
@@ -255,6 +290,44 @@ private:
     std::optional<RunError> error_;  // the run's own failure (declined, stopped, ...)
     std::unique_ptr<AuditLog> audit_;
 };
+
+void Run::publish() {
+    if (options_.metrics_file.empty() && options_.metrics_pushgateway.empty()) return;
+    RunMetrics run;
+    run.duration_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    run.finished_unix_seconds =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (const auto& unit : units_) {
+        UnitMetrics metrics = unit.metrics;
+        metrics.bucket = unit.target->options.url.bucket;
+        metrics.root = unit.root;
+        metrics.dry_run = options_.dry_run;
+        metrics.success = unit.done && !unit.failed();
+        if (unit.plan) {
+            for (const auto& decision : unit.plan->decisions) {
+                if (decision.action != retention::Action::kKeep) continue;
+                ++(decision.reason == retention::Reason::kLive ? metrics.deployments_live
+                                                               : metrics.deployments_kept);
+            }
+        }
+        run.units.push_back(std::move(metrics));
+    }
+    if (!expanded_) {
+        // Failed before its roots were known: each target as its URL names it.
+        for (const auto& target : targets_) {
+            UnitMetrics metrics;
+            metrics.bucket = target->options.url.bucket;
+            metrics.root = target->options.url.root;
+            metrics.dry_run = options_.dry_run;
+            run.units.push_back(std::move(metrics));
+        }
+    }
+    // Pushed with plain options: the gateway is no target's.
+    const net::TransportFactory transports = [](const net::TransportOptions& asked) {
+        return std::make_shared<net::CurlTransport>(asked);
+    };
+    for (auto& warning : publish_metrics(options_, run, transports)) warn(warning);
+}
 
 std::vector<RunSummaryLine> Run::summary_lines() const {
     std::vector<RunSummaryLine> lines;
@@ -358,7 +431,7 @@ std::optional<int> Run::configure(Target& target) {
         // STS retries as S3 does: --max-attempts, and a stop ends the wait.
         aws::RetryControl sts_retry;
         sts_retry.policy.max_attempts = options.max_attempts;
-        sts_retry.stop_requested = [] { return stop_signal() != 0; };
+        sts_retry.stop_requested = stop_requested;
         if (options.debug) sts_retry.notice = debug_printer(target.debug_label);
         aws::resolve_credentials(settings, env, target.transports, sts_retry);
         target.settings = settings;
@@ -395,7 +468,7 @@ std::optional<int> Run::configure(Target& target) {
     }
     client.retry.policy.max_attempts = options.max_attempts;
     client.bypass_governance_retention = options.bypass_governance_retention;
-    client.retry.stop_requested = [] { return stop_signal() != 0; };
+    client.retry.stop_requested = stop_requested;
     return std::nullopt;
 }
 
@@ -552,16 +625,20 @@ void Run::plan_unit(Unit& unit, Progress& progress) {
 std::optional<int> Run::plan_all(Progress& progress) {
     for (auto& unit : units_) {
         if (unit.failed()) continue;
+        const RequestsBefore before = requests_of(*unit.target->client);
         try {
             plan_unit(unit, progress);
+            unit.done = !unit.failed() && (options_.dry_run || !unit.deletes());
         } catch (const aws::ServiceError& error) {
             progress.finish();
+            count_requests(unit, before);
             if (error.kind == aws::ErrorKind::kCancelled) return stopped("nothing deleted");
             fail_unit(unit, error_code_of(error), error.what(), kExitFailed);
         } catch (const aws::CredentialsError& error) {
             progress.finish();
             fail_unit(unit, error_code::kCredentials, error.message, kExitFailed);
         }
+        count_requests(unit, before);
     }
     if (many() && !json() && !options_.quiet) print_run_summary(std::cout, summary_lines());
     return std::nullopt;
@@ -612,7 +689,7 @@ int Run::execute() {
     const bool deletes =
         std::any_of(units_.begin(), units_.end(), [](const Unit& u) { return u.deletes(); });
     if (options_.dry_run || !deletes) return end(units_exit());
-    if (stop_signal() != 0) return stopped("nothing deleted");
+    if (stop_requested()) return stopped("nothing deleted");
     if (auto exit = ask()) return *exit;
     return delete_all(progress);
 }
@@ -620,15 +697,17 @@ int Run::execute() {
 int Run::delete_all(Progress& progress) {
     for (auto& unit : units_) {
         if (!unit.deletes()) continue;
-        if (stop_signal() != 0) return stopped("no new requests were sent");
+        if (stop_requested()) return stopped("no new requests were sent");
         if (many() && !json() && !options_.quiet) {
             std::cout << "\n" << target_header(unit) << "\n";
         }
+        const RequestsBefore before = requests_of(*unit.target->client);
         delete_unit(unit, progress);
+        count_requests(unit, before);
         if (audit_ != nullptr && audit_->failed()) {
             return end(unit.report.error->exit, unit.report.error);
         }
-        if (stop_signal() != 0) {
+        if (stop_requested()) {
             const auto& result = unit.report.result;
             return stopped(
                 "no new requests were sent; " +
@@ -646,7 +725,7 @@ void Run::delete_unit(Unit& unit, Progress& progress) {
     // A line that cannot be written stops the run like a signal does: a
     // deletion must not go on unrecorded.
     hooks.stop_requested = [audit] {
-        return stop_signal() != 0 || (audit != nullptr && audit->failed());
+        return stop_requested() || (audit != nullptr && audit->failed());
     };
     hooks.concurrency = options_.concurrency;
     if (audit != nullptr) {
@@ -662,10 +741,7 @@ void Run::delete_unit(Unit& unit, Progress& progress) {
     s3::Client& client = *unit.target->client;
     // A run of one unit counts every request of the run, as it always has;
     // each of many counts its own deletion's.
-    const RequestsBefore before =
-        many() ? RequestsBefore{client.counts().list.load(), client.counts().del.load(),
-                                client.counts().retries.load()}
-               : RequestsBefore{};
+    const RequestsBefore before = many() ? requests_of(client) : RequestsBefore{};
     const auto started = Clock::now();
     progress.deleting(0, total);  // the rate is measured from here
     retention::ExecutionResult result;
@@ -697,6 +773,13 @@ void Run::delete_unit(Unit& unit, Progress& progress) {
     }
     for (const auto& warning : result.warnings) warn(warning, &unit);
     unit.report.result = result_to_json(result, stats);
+    unit.metrics.deployments_deleted = result.deployments_deleted;
+    unit.metrics.objects_deleted = plan.purge_versions
+                                       ? result.versions_deleted + result.delete_markers_deleted
+                                       : result.objects_deleted;
+    unit.metrics.bytes_deleted = result.bytes_freed;
+    unit.metrics.objects_failed = result.failed.size() + result.objects_not_attempted;
+    unit.done = !result.interrupted && result.safety_error.empty();
     if (!json() && !options_.quiet) print_result_text(std::cout, result, stats);
     record_outcome(unit, result);
 }
@@ -735,6 +818,10 @@ void Run::record_outcome(Unit& unit, const retention::ExecutionResult& result) {
 
 void print_error(const std::string& message) {
     std::cerr << "s3-cleanup: error: " << printable(aws::redact(message)) << std::endl;
+}
+
+int run_policy(const Options& run_flags, std::vector<Options> targets, DocumentSink on_document) {
+    return Run(run_flags, std::move(targets), std::move(on_document)).execute();
 }
 
 int run_cleanup(const Options& options) {

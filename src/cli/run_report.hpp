@@ -23,6 +23,7 @@ inline constexpr const char* kUsage = "UsageError";
 inline constexpr const char* kNoCredentials = "NoCredentials";
 inline constexpr const char* kCredentials = "CredentialsError";
 inline constexpr const char* kStopped = "Stopped";
+inline constexpr const char* kDeadline = "DeadlineReached";  // a Lambda invocation's
 inline constexpr const char* kDeclined = "Declined";
 inline constexpr const char* kConfirmationRequired = "ConfirmationRequired";
 inline constexpr const char* kPlanSafety = "PlanSafety";

@@ -89,37 +89,45 @@ std::string overlap_problem(const std::vector<Options>& targets) {
     return {};
 }
 
-std::variant<std::vector<Options>, UsageError> run_targets(const Options& command_line) {
-    if (command_line.config.empty()) return std::vector<Options>{command_line};
-    auto file = read_policy_file(command_line.config);
-    if (auto* error = std::get_if<UsageError>(&file)) return *error;
+std::variant<std::vector<Options>, UsageError> targets_of(const PolicyFile& file,
+                                                          const std::string& file_name,
+                                                          const Options& run) {
     std::vector<Options> targets;
-    for (auto& target : std::get<PolicyFile>(file).targets) {
+    for (const auto& target : file.targets) {
         RawOptions raw = target.raw;
         raw.env_max_attempts = env("AWS_MAX_ATTEMPTS");
         auto validated = validate(raw);
         if (auto* error = std::get_if<UsageError>(&validated)) {
-            return at_line(command_line.config, target, error->message);
+            return at_line(file_name, target, error->message);
         }
         Options options = std::get<Options>(validated);
-        options.origin = command_line.config + ":" + std::to_string(target.line);
+        options.origin = file_name + ":" + std::to_string(target.line);
         // The run's own flags come from the command line, for every target.
-        options.output = command_line.output;
-        options.debug = command_line.debug;
-        options.log_file = command_line.log_file;
-        options.no_progress = command_line.no_progress;
-        options.quiet = command_line.quiet;
-        options.concurrency = command_line.concurrency;
-        options.key_budget = command_line.key_budget;
-        options.dry_run = command_line.dry_run;
-        options.yes = command_line.yes;
-        options.no_verify_ssl = command_line.no_verify_ssl;
+        options.output = run.output;
+        options.debug = run.debug;
+        options.log_file = run.log_file;
+        options.metrics_file = run.metrics_file;
+        options.metrics_pushgateway = run.metrics_pushgateway;
+        options.no_progress = run.no_progress;
+        options.quiet = run.quiet;
+        options.concurrency = run.concurrency;
+        options.key_budget = run.key_budget;
+        options.dry_run = run.dry_run;
+        options.yes = run.yes;
+        options.no_verify_ssl = run.no_verify_ssl;
         targets.push_back(std::move(options));
     }
     if (auto problem = overlap_problem(targets); !problem.empty()) {
-        return UsageError{command_line.config + ": " + problem};
+        return UsageError{file_name + ": " + problem};
     }
     return targets;
+}
+
+std::variant<std::vector<Options>, UsageError> run_targets(const Options& command_line) {
+    if (command_line.config.empty()) return std::vector<Options>{command_line};
+    auto file = read_policy_file(command_line.config);
+    if (auto* error = std::get_if<UsageError>(&file)) return *error;
+    return targets_of(std::get<PolicyFile>(file), command_line.config, command_line);
 }
 
 }  // namespace cli

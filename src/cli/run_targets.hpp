@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
+#include "cli/policy_file.hpp"
 
 namespace cli {
 
@@ -24,5 +25,11 @@ bool roots_overlap(const std::string& a, const std::string& b);
 std::string target_name(const Options& target);
 
 std::variant<std::vector<Options>, UsageError> run_targets(const Options& command_line);
+
+// The targets of a policy read already (a file's, or a Lambda event's), each
+// validated and given the run flags of `run`. file_name: as messages name it.
+std::variant<std::vector<Options>, UsageError> targets_of(const PolicyFile& file,
+                                                          const std::string& file_name,
+                                                          const Options& run);
 
 }  // namespace cli

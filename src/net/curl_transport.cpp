@@ -89,7 +89,8 @@ int watch_progress(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off
         watch->last_progress = now;
         return 0;
     }
-    if (now - watch->last_progress > watch->limit) {
+    // A limit of 0 is none: the Lambda runtime's long poll waits as long as Lambda does.
+    if (watch->limit.count() > 0 && now - watch->last_progress > watch->limit) {
         watch->stalled = true;
         return 1;  // abort the transfer
     }
@@ -235,8 +236,10 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, impl_->error_text.data());
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
+    if (options.stall_timeout_seconds > 0) {
+        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, options.stall_timeout_seconds);
+    }
     if (options.total_timeout_ms > 0) {
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options.total_timeout_ms);
     }

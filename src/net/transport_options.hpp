@@ -11,7 +11,8 @@ namespace net {
 struct TransportOptions {
     long connect_timeout_ms = 10'000;
     // A transfer that moves fewer than one byte a second for this long is
-    // abandoned, so a stalled server cannot hang a run.
+    // abandoned, so a stalled server cannot hang a run. 0 for none: the Lambda
+    // runtime's long poll for the next invocation waits as long as Lambda makes it.
     long stall_timeout_seconds = 60;
     // A bound on the whole exchange; 0 for none. For services that answer at
     // once or not at all (instance metadata).
