@@ -1,9 +1,11 @@
 // libFuzzer target: cli::parse_policy, the --config policy file (YAML through
-// yaml-cpp). A UsageError is an allowed outcome; any other exception escapes
-// and fails the run, as a crash does. Invariants:
+// yaml-cpp), and the same input as a Lambda event (the policy in JSON, plus
+// the run keys). A UsageError is an allowed outcome; any other exception
+// escapes and fails the run, as a crash does. Invariants:
 //   * an error is one line "fuzz.yaml:LINE: what", LINE a number from 1;
 //   * an accepted file has targets, each with url and keep, never both
-//     older_than and before, and every line (its own, its keys') from 1.
+//     older_than and before, and every line (its own, its keys') from 1;
+//   * a file never holds a run key; an event's run keys have lines from 1.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -49,17 +51,28 @@ void check_target(const cli::PolicyTarget& target) {
     }
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const std::string_view text(reinterpret_cast<const char*>(data), size);
-    const auto parsed = cli::parse_policy(text, std::string(kFileName));
+void check(std::string_view text, cli::PolicySource source) {
+    const auto parsed = cli::parse_policy(text, std::string(kFileName), source);
     if (const auto* error = std::get_if<cli::UsageError>(&parsed)) {
         check_error(error->message);
-        return 0;
+        return;
     }
     const auto& file = std::get<cli::PolicyFile>(parsed);
     if (file.targets.empty()) broken("accepted without targets", std::string(text));
     for (const auto& target : file.targets) check_target(target);
+    if (source == cli::PolicySource::kFile && !file.run_lines.empty()) {
+        broken("a file with a run key", file.run_lines.begin()->first);
+    }
+    for (const auto& [key, line] : file.run_lines) {
+        if (line < 1) broken("run key line below 1", key);
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    check(text, cli::PolicySource::kFile);
+    check(text, cli::PolicySource::kLambdaEvent);
     return 0;
 }
