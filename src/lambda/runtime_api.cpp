@@ -16,7 +16,8 @@ std::string describe(const net::HttpRequest& request, const net::HttpResponse& r
            " with HTTP " + std::to_string(response.status);
 }
 
-net::HttpRequest request_to(const std::string& host_port, std::string method, std::string path) {
+net::HttpRequest request_to(const std::string& host_port, std::string method,
+                            const std::string& path) {
     net::HttpRequest request;
     request.method = std::move(method);
     request.scheme = "http";
