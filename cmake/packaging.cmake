@@ -44,7 +44,7 @@ if(S3_CLEANUP_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6, libcurl4, libgcc-s1, libpugixml1v5, libssl3, libstdc++6")
+      "libc6, libcurl4, libgcc-s1, libpugixml1v5, libssl3, libstdc++6, libyaml-cpp0.7")
 endif()
 
 include(CPack)

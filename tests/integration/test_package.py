@@ -19,7 +19,8 @@ from pathlib import Path
 import harness
 from harness import Dep, days_ago, objects_of
 
-RUNTIME_PACKAGES = {"libc6", "libcurl4", "libgcc-s1", "libpugixml1v5", "libssl3", "libstdc++6"}
+RUNTIME_PACKAGES = {"libc6", "libcurl4", "libgcc-s1", "libpugixml1v5", "libssl3", "libstdc++6",
+                    "libyaml-cpp0.7"}
 
 
 def tool(name: str) -> str:
