@@ -18,7 +18,9 @@ import json
 import posixpath
 import re
 import shlex
+import shutil
 import subprocess
+import sys
 import unittest
 import uuid
 
@@ -30,10 +32,14 @@ POLICY = REPO / "deploy" / "iam-policy.json"
 K8S = REPO / "deploy" / "kubernetes"
 DOCKERFILE = REPO / "Dockerfile"
 PACKAGING = REPO / "cmake" / "packaging.cmake"
-RUNTIME_PACKAGES = {"libc6", "libcurl4", "libgcc-s1", "libpugixml1v5", "libssl3", "libstdc++6"}
+# The Debian 12 packages of the binary's DT_NEEDED libraries (DockerfileTest checks them
+# against the built binary): what the image's run stage and the .deb's fallback Depends install.
+RUNTIME_PACKAGES = {"libc6", "libcurl4", "libgcc-s1", "libpugixml1v5", "libssl3", "libstdc++6",
+                    "libyaml-cpp0.7"}
 # What CMake needs to configure and build (scripts/deps' list up to the lint tools).
 BUILD_PACKAGES = {"g++", "cmake", "ninja-build", "pkg-config", "libcurl4-openssl-dev", "libssl-dev",
-                  "libpugixml-dev", "libcli11-dev", "nlohmann-json3-dev", "libgtest-dev", "python3"}
+                  "libpugixml-dev", "libcli11-dev", "nlohmann-json3-dev", "libyaml-cpp-dev",
+                  "libgtest-dev", "python3"}
 # The flags of the run as a whole: the only ones s3-cleanup takes beside --config (the
 # targets and their policies are the file's).
 RUN_FLAGS = {"--config", "--dry-run", "--yes", "--output", "--concurrency", "--debug", "--quiet",
@@ -443,8 +449,9 @@ def dockerfile_entrypoint() -> str:
 
 
 class DockerfileTest(unittest.TestCase):
-    """No container engine runs in the tests: the Dockerfile's steps are checked against the
-    ones that do run (scripts/deps, scripts/test, cmake/packaging.cmake, the CronJob)."""
+    """The Dockerfile's steps against the ones that run here (scripts/deps, scripts/test,
+    cmake/packaging.cmake, the CronJob, the built binary's libraries). test_image.py builds
+    the image itself and runs it (scripts/test --full)."""
 
     @classmethod
     def setUpClass(cls):
@@ -479,12 +486,42 @@ class DockerfileTest(unittest.TestCase):
         self.assertNotIn(user[0].split(":")[0], ("0", "root"))
         self.assertRegex(user[0], r"^\d+(:\d+)?$", "numeric, so runAsNonRoot can check it")
         self.assertEqual(dockerfile_entrypoint(), "/usr/local/bin/s3-cleanup")
+        # Lambda runs ENTRYPOINT + CMD; s3-cleanup is a Lambda runtime only without arguments.
+        self.assertEqual([rest for op, rest in run["lines"] if op == "CMD"], [], "no CMD")
         copied = [rest for op, rest in run["lines"] if op == "COPY"]
         self.assertTrue(any(c.endswith(" /usr/local/bin/s3-cleanup") for c in copied), copied)
 
+    def test_runtime_packages_are_the_binarys_libraries(self):
+        """RUNTIME_PACKAGES are the packages that hold the libraries the built binary loads
+        (DT_NEEDED, found where ldd finds them, owned per dpkg -S): a library linked in
+        later (yaml-cpp) must reach the image and the .deb too."""
+        b = harness.require_binary()
+        tools = [t for t in ("readelf", "ldd", "dpkg") if not shutil.which(t)]
+        if tools:
+            msg = f"{', '.join(tools)} missing (binutils, libc-bin, dpkg)"
+            print(f"SKIP: {msg}", file=sys.stderr)
+            raise unittest.SkipTest(msg)
+        dynamic = subprocess.run(["readelf", "-d", str(b)], capture_output=True, text=True,
+                                 check=True).stdout
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+        self.assertIn("libc.so.6", needed)
+        ldd = subprocess.run(["ldd", str(b)], capture_output=True, text=True, check=True).stdout
+        where = dict(re.findall(r"^\s*(\S+) => (/\S+)", ldd, re.M))
+        packages = {}
+        for soname in needed:
+            self.assertIn(soname, where, f"ldd does not find {soname}")
+            pattern = f"*/{posixpath.basename(posixpath.dirname(where[soname]))}/{soname}"
+            r = subprocess.run(["dpkg", "-S", pattern], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, f"no package holds {pattern}: {r.stderr}")
+            owners = {line.split(":", 1)[0] for line in r.stdout.splitlines()}
+            self.assertEqual(len(owners), 1, f"{soname}: {owners}")
+            packages[soname] = owners.pop()
+        self.assertEqual(set(packages.values()), RUNTIME_PACKAGES, packages)
+
     def test_dockerignore_keeps_build_trees_out(self):
         lines = (REPO / ".dockerignore").read_text().split()
-        self.assertIn("build/", lines)
+        self.assertIn("build/", lines)  # build/image/ is the image storage (300+ MB)
+        self.assertIn(".git/", lines)
 
 
 class WorkflowTest(unittest.TestCase):
