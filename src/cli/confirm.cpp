@@ -8,6 +8,29 @@
 
 namespace cli {
 
+namespace {
+
+// ", and write lifecycle rules expiring 2 deployments (9 objects, 1.2 MiB), removing 1"
+std::string lifecycle_clause(const retention::Plan& plan) {
+    if (!plan.lifecycle || !plan.lifecycle->writes()) return {};
+    const auto& change = *plan.lifecycle;
+    const auto& s = plan.summary;
+    std::string text = ", and write the lifecycle configuration";
+    if (!change.add.empty()) {
+        text += ": expire " + counted(s.expire, "deployment", "deployments") + " (" +
+                counted(s.objects_to_expire, "object", "objects") + ", " +
+                human_bytes(s.bytes_to_expire) + ") by rule";
+    }
+    const std::size_t dropped = change.remove.size() + change.retire.size();
+    if (dropped > 0) {
+        text += (change.add.empty() ? ": remove " : ", remove ") +
+                counted(dropped, "owned rule", "owned rules");
+    }
+    return text;
+}
+
+}  // namespace
+
 std::string confirmation_question(const retention::Plan& plan) {
     const auto& s = plan.summary;
     std::string what = "Delete " + counted(s.remove, "deployment", "deployments") + " (" +
@@ -20,7 +43,8 @@ std::string confirmation_question(const retention::Plan& plan) {
             what += " including " + counted(plan.ghosts.size(), "ghost folder", "ghost folders");
         }
     }
-    return what + " from s3://" + printable(plan.bucket) + "/" + printable(plan.root) + "? [y/N] ";
+    return what + lifecycle_clause(plan) + " from s3://" + printable(plan.bucket) + "/" +
+           printable(plan.root) + "? [y/N] ";
 }
 
 std::string confirmation_question(const std::vector<const retention::Plan*>& plans) {
@@ -35,7 +59,7 @@ std::string confirmation_question(const std::vector<const retention::Plan*>& pla
                 (plan->purge_versions
                      ? ", purging " + counted(s.versions_to_delete, "version", "versions")
                      : std::string()) +
-                "\n";
+                lifecycle_clause(*plan) + "\n";
         total += s;
     }
     return text + "Delete " + counted(total.remove, "deployment", "deployments") + " (" +

@@ -133,6 +133,13 @@ void setup(CLI::App& app, RawOptions& raw) {
                  "deployments, so the storage is freed for real");
     app.add_flag("--bypass-governance-retention", raw.bypass_governance_retention,
                  "with --purge-versions: delete versions under Object Lock governance retention");
+    app.add_flag("--expire-with-lifecycle", raw.expire_with_lifecycle,
+                 "hand the doomed deployments to the bucket's lifecycle engine: one expiration "
+                 "rule per deployment instead of DeleteObjects requests (S3 acts within ~48 h)");
+    app.add_option("--expire-with-lifecycle-over", raw.expire_with_lifecycle_over,
+                   "--expire-with-lifecycle, but only for deployments of more than N objects; "
+                   "smaller ones are deleted with requests")
+        ->type_name("N");
     app.add_flag("--debug", raw.debug,
                  "one line per HTTP request on stderr (never a secret: no headers, no bodies)");
 }
@@ -564,6 +571,8 @@ std::optional<UsageError> beside_config(const RawOptions& raw) {
         {"--timeout", raw.timeout.has_value()},
         {"--purge-versions", raw.purge_versions},
         {"--bypass-governance-retention", raw.bypass_governance_retention},
+        {"--expire-with-lifecycle", raw.expire_with_lifecycle},
+        {"--expire-with-lifecycle-over", raw.expire_with_lifecycle_over.has_value()},
     };
     for (const auto& [flag, is_given] : flags) {
         if (is_given) given.emplace_back(flag);
@@ -683,6 +692,21 @@ std::variant<Options, UsageError> validate(const RawOptions& raw) {
         return UsageError{
             "--bypass-governance-retention only applies with --purge-versions (retention "
             "protects versions, and only --purge-versions deletes versions)"};
+    }
+    // --expire-with-lifecycle-over N says the mode by itself.
+    options.expire_with_lifecycle =
+        raw.expire_with_lifecycle || raw.expire_with_lifecycle_over.has_value();
+    if (raw.expire_with_lifecycle_over) {
+        const std::string& text = *raw.expire_with_lifecycle_over;
+        std::uint64_t over = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), over);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+            return UsageError{
+                "--expire-with-lifecycle-over must be a whole number of objects "
+                "(0 or more), got '" +
+                text + "'"};
+        }
+        options.lifecycle_over = over;
     }
     if (auto e =
             whole_number(raw.max_attempts, raw.env_max_attempts, "--max-attempts",

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -51,6 +52,8 @@ struct RawOptions {
     bool quiet = false;
     bool purge_versions = false;
     bool bypass_governance_retention = false;
+    bool expire_with_lifecycle = false;
+    std::optional<std::string> expire_with_lifecycle_over;  // N
     // The environment's say, where a flag has an AWS_* or S3_CLEANUP_* twin.
     std::optional<std::string> env_max_attempts;  // AWS_MAX_ATTEMPTS
     std::optional<std::string> env_concurrency;   // S3_CLEANUP_CONCURRENCY
@@ -98,6 +101,10 @@ struct Options {
     bool no_progress = false;
     bool quiet = false;
     bool purge_versions = false;
+    // --expire-with-lifecycle: doomed deployments (with more objects than
+    // lifecycle_over) expire by a lifecycle rule, not by requests.
+    bool expire_with_lifecycle = false;
+    std::uint64_t lifecycle_over = 0;
     bool bypass_governance_retention = false;
     // --expected-bucket-owner: the 12-digit account S3 must find owns the
     // bucket, sent with every request to it; empty: not checked.

@@ -4,6 +4,8 @@
 #include <wchar.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -252,6 +254,73 @@ nlohmann::ordered_json live_to_json(const std::vector<retention::LiveSource>& so
     return out;
 }
 
+std::string upper(std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// "40s", "12m", "5h", "3d": how long ago a rule was written.
+std::string rough_age(std::int64_t seconds) {
+    constexpr std::int64_t kMinute = 60;
+    constexpr std::int64_t kHour = 60 * kMinute;
+    constexpr std::int64_t kDay = 24 * kHour;
+    if (seconds < kMinute) return std::to_string(std::max<std::int64_t>(seconds, 0)) + "s";
+    if (seconds < kHour) return std::to_string(seconds / kMinute) + "m";
+    if (seconds < kDay) return std::to_string(seconds / kHour) + "h";
+    return std::to_string(seconds / kDay) + "d";
+}
+
+std::int64_t rule_age_seconds(const retention::Plan& plan, const retention::LifecycleRule& rule) {
+    if (!plan.lifecycle) return 0;
+    return std::chrono::duration_cast<std::chrono::seconds>(plan.lifecycle->planned_at -
+                                                            rule.created)
+        .count();
+}
+
+// The reason column; a deployment left to a lifecycle rule says when it goes.
+std::string reason_text(const retention::Plan& plan, const retention::Decision& d) {
+    std::string reason = retention::to_string(d.reason);
+    if (d.action == retention::Action::kExpire)
+        return reason + ", rule added: expires within ~48 h";
+    if (d.action == retention::Action::kExpiring) {
+        return reason + ", rule " + rough_age(rule_age_seconds(plan, d.rule)) +
+               " old: expires within ~48 h of it";
+    }
+    return reason;
+}
+
+void print_lifecycle_text(std::ostream& out, const retention::Plan& plan) {
+    if (!plan.lifecycle) return;
+    const auto& change = *plan.lifecycle;
+    out << "Lifecycle: " << counted(change.add.size(), "rule", "rules") << " to add, "
+        << change.remove.size() << " to remove (deployments kept now), " << change.retire.size()
+        << " to retire (nothing left under them), " << change.pending.size()
+        << " pending; the configuration: " << thousands(change.rules_before) << " → "
+        << thousands(change.rules_after) << " rules (limit " << thousands(change.limit)
+        << "); each rule's deployment expires within ~48 h\n";
+    for (const auto& removed : change.remove) {
+        out << "  remove " << printable(removed.rule.id) << " (" << printable(removed.rule.prefix)
+            << "): " << printable(removed.deployment) << " is kept now (" << removed.reason
+            << ")\n";
+    }
+    for (const auto& retired : change.retire) {
+        out << "  retire " << printable(retired.rule.id) << " (" << printable(retired.rule.prefix)
+            << "): nothing is left under it\n";
+    }
+    if (!change.add.empty() || !change.pending.empty()) {
+        out << "  S3 runs lifecycle rules asynchronously: a deployment given a rule expires "
+               "within ~48 h\n";
+    }
+    for (const auto& [name, why] : change.by_requests) {
+        const char* because = why == retention::ByRequests::kSmall   ? "it is small"
+                              : why == retention::ByRequests::kLimit ? "the configuration is full"
+                              : why == retention::ByRequests::kNotCarriable
+                                  ? "its prefix cannot travel in XML"
+                                  : "objects were written under it during the run";
+        out << "  " << printable(name) << ": deleted with requests (" << because << ")\n";
+    }
+}
+
 }  // namespace
 
 void print_plan_text(std::ostream& out, const retention::Plan& plan) {
@@ -300,7 +369,7 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
             "VERSIONS", "STORED", "ACTION", "REASON");
         for (const auto& d : plan.decisions) {
             const auto& dep = d.deployment;
-            std::string action = d.action == retention::Action::kKeep ? "KEEP" : "DELETE";
+            std::string action = upper(retention::to_string(d.action));
             // Not listed: kept by name alone, its contents never needed.
             const std::string unknown = "-";
             row(printable(dep.name),
@@ -309,7 +378,7 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
                 dep.listed ? human_bytes(dep.bytes) : unknown,
                 dep.versions_counted ? thousands(dep.versions + dep.delete_markers) : unknown,
                 dep.versions_counted ? human_bytes(dep.version_bytes) : unknown, action,
-                retention::to_string(d.reason));
+                reason_text(plan, d));
         }
     }
     if (!plan.ghosts.empty()) {
@@ -331,10 +400,16 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         out << "\n";
     }
     print_live_text(out, plan);
+    print_lifecycle_text(out, plan);
     const auto& s = plan.summary;
     out << "Summary: " << counted(s.deployments, "deployment", "deployments") << ", keep " << s.keep
         << ", delete " << s.remove << " (" << counted(s.objects_to_delete, "object", "objects")
         << ", " << human_bytes(s.bytes_to_delete) << ")\n";
+    if (plan.lifecycle) {
+        out << "Expire by lifecycle rule: " << counted(s.expire, "deployment", "deployments")
+            << " (" << counted(s.objects_to_expire, "object", "objects") << ", "
+            << human_bytes(s.bytes_to_expire) << "); " << s.expiring << " expiring already\n";
+    }
     if (plan.purge_versions) {
         out << "Purge: "
             << counted(s.versions_to_delete, "version or delete marker",
@@ -370,6 +445,35 @@ nlohmann::ordered_json frees(const retention::Plan& plan, const retention::Deplo
     return dep.versions_counted ? nlohmann::ordered_json(dep.version_bytes) : nullptr;
 }
 
+nlohmann::ordered_json lifecycle_to_json(const retention::Plan& plan) {
+    using json = nlohmann::ordered_json;
+    const auto& change = *plan.lifecycle;
+    auto rules = [&plan](const std::vector<retention::RuleChange>& changes, bool with_age,
+                         bool with_reason) {
+        json out = json::array();
+        for (const auto& c : changes) {
+            json entry{{"id", c.rule.id}, {"prefix", c.rule.prefix}};
+            if (!c.deployment.empty()) entry["deployment"] = c.deployment;
+            if (with_reason) entry["reason"] = c.reason;
+            if (with_age) entry["age_seconds"] = rule_age_seconds(plan, c.rule);
+            out.push_back(std::move(entry));
+        }
+        return out;
+    };
+    json by_requests = json::array();
+    for (const auto& [name, why] : change.by_requests) {
+        by_requests.push_back({{"deployment", name}, {"reason", retention::to_string(why)}});
+    }
+    return json{{"rules_before", change.rules_before},
+                {"rules_after", change.rules_after},
+                {"limit", change.limit},
+                {"add", rules(change.add, false, false)},
+                {"remove", rules(change.remove, false, true)},
+                {"retire", rules(change.retire, false, false)},
+                {"pending", rules(change.pending, true, false)},
+                {"by_requests", by_requests}};
+}
+
 }  // namespace
 
 nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
@@ -398,6 +502,10 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
              {"bytes_freed_if_deleted", frees(plan, dep)},
              {"action", retention::to_string(d.action)},
              {"reason", retention::to_string(d.reason)}});
+        if (d.action == retention::Action::kExpire || d.action == retention::Action::kExpiring) {
+            deployments.back()["lifecycle_rule"] = {
+                {"id", d.rule.id}, {"age_seconds", rule_age_seconds(plan, d.rule)}};
+        }
     }
     const auto& s = plan.summary;
     json ghosts = json::array();
@@ -417,19 +525,27 @@ nlohmann::ordered_json plan_to_json(const retention::Plan& plan, bool dry_run) {
         summary["versions_to_delete"] = s.versions_to_delete;
         summary["version_bytes_to_delete"] = s.version_bytes_to_delete;
     }
-    return json{{"format", kJsonFormat},
-                {"bucket", plan.bucket},
-                {"root", plan.root},
-                {"dry_run", dry_run},
-                {"versioning", retention::to_string(plan.versioning)},
-                {"purge_versions", plan.purge_versions},
-                {"policy", policy},
-                {"deployments", deployments},
-                {"ghosts", ghosts},
-                {"empty_folders", plan.empty_folders},
-                {"live", live_to_json(plan.live)},
-                {"incomplete", plan.incomplete},
-                {"summary", summary}};
+    if (plan.lifecycle) {
+        summary["expire"] = s.expire;
+        summary["objects_to_expire"] = s.objects_to_expire;
+        summary["bytes_to_expire"] = s.bytes_to_expire;
+        summary["expiring"] = s.expiring;
+    }
+    json document{{"format", kJsonFormat},
+                  {"bucket", plan.bucket},
+                  {"root", plan.root},
+                  {"dry_run", dry_run},
+                  {"versioning", retention::to_string(plan.versioning)},
+                  {"purge_versions", plan.purge_versions},
+                  {"policy", policy},
+                  {"deployments", deployments},
+                  {"ghosts", ghosts},
+                  {"empty_folders", plan.empty_folders},
+                  {"live", live_to_json(plan.live)},
+                  {"incomplete", plan.incomplete},
+                  {"summary", summary}};
+    if (plan.lifecycle) document["lifecycle"] = lifecycle_to_json(plan);
+    return document;
 }
 
 }  // namespace cli

@@ -26,6 +26,7 @@
 #include "net/curl_transport.hpp"
 #include "net/debug_transport.hpp"
 #include "retention/executor.hpp"
+#include "retention/lifecycle.hpp"
 #include "retention/plan_builder.hpp"
 #include "retention/planner.hpp"
 #include "retention/root_pattern.hpp"
@@ -156,7 +157,10 @@ struct Unit {
     UnitMetrics metrics;  // filled as it goes (cli/run_metrics.hpp)
     std::string url() const { return s3_url(target->options.url.bucket, root); }
     bool failed() const { return report.error.has_value(); }
-    bool deletes() const { return !failed() && plan && plan->deletes_anything(); }
+    // Deletes, or writes lifecycle rules: carrying out its plan changes the bucket.
+    bool deletes() const { return !failed() && plan && plan->changes_anything(); }
+    // --expire-with-lifecycle: the configuration written for it (with others of its bucket).
+    std::optional<retention::LifecycleWrite> lifecycle_write;
 };
 
 // The line above a unit's plan and result when the run has several.
@@ -266,6 +270,7 @@ private:
     LiveReading read_live(Unit& unit);
     std::optional<int> ask();
     int delete_all(Progress& progress);
+    void write_lifecycle();
     void delete_unit(Unit& unit, Progress& progress);
     void record_outcome(Unit& unit, const retention::ExecutionResult& result);
     // Adds the requests the unit's client sent since `before` to its metrics.
@@ -601,6 +606,18 @@ void Run::plan_unit(Unit& unit, Progress& progress) {
         retention::build_plan(bucket, options.url.bucket, unit.root,
                               policy_for(options, corrected_now(*unit.target->client)), build);
     progress.finish();
+    std::optional<std::string> lifecycle_refusal;
+    if (options.expire_with_lifecycle) {
+        // Read for the plan (a dry run shows the rules too); written, merged
+        // afresh, only once the run may change the bucket.
+        try {
+            retention::plan_lifecycle(bucket, *unit.plan, bucket.lifecycle_rules(),
+                                      {true, options.lifecycle_over},
+                                      corrected_now(*unit.target->client), key_store_.get());
+        } catch (const retention::LifecycleError& error) {
+            lifecycle_refusal = error.what();
+        }
+    }
     const auto& plan = *unit.plan;
     unit.report.plan = &plan;
     for (const auto& warning : plan.warnings) warn(warning, &unit);
@@ -619,6 +636,8 @@ void Run::plan_unit(Unit& unit, Progress& progress) {
     // Fail closed: what is live could not be told, so nothing is deleted there.
     if (live.failure) {
         fail_unit(unit, live.failure->code, live.failure->message, kExitFailed);
+    } else if (lifecycle_refusal) {
+        fail_unit(unit, error_code::kLifecycle, *lifecycle_refusal, kExitFailed);
     }
 }
 
@@ -694,7 +713,63 @@ int Run::execute() {
     return delete_all(progress);
 }
 
+void Run::write_lifecycle() {
+    // One write per bucket: the units of one bucket (several roots, or
+    // targets) are merged into its configuration together.
+    std::vector<std::vector<Unit*>> groups;
+    for (auto& unit : units_) {
+        if (!unit.deletes() || !unit.plan->lifecycle || !unit.plan->lifecycle->writes()) continue;
+        auto same_bucket = [&unit](const std::vector<Unit*>& group) {
+            const auto& a = group.front()->target->config;
+            const auto& b = unit.target->config;
+            return a.bucket == b.bucket && a.endpoint_url == b.endpoint_url;
+        };
+        auto it = std::find_if(groups.begin(), groups.end(), same_bucket);
+        if (it == groups.end()) {
+            groups.push_back({&unit});
+        } else {
+            it->push_back(&unit);
+        }
+    }
+    for (auto& group : groups) {
+        if (stop_requested()) return;
+        std::vector<const retention::Plan*> plans;
+        for (const auto* unit : group) plans.push_back(&*unit->plan);
+        Unit& first = *group.front();
+        const RequestsBefore before = requests_of(*first.target->client);
+        auto fail_group = [&](const std::string& code, const std::string& message) {
+            for (auto* unit : group) fail_unit(*unit, code, message, kExitFailed);
+        };
+        try {
+            retention::S3Bucket bucket(*first.target->client);
+            const retention::LifecycleWrite write = retention::apply_lifecycle(bucket, plans);
+            for (auto* unit : group) unit->lifecycle_write = write;
+            if (!json() && !options_.quiet) {
+                std::cout << "Lifecycle: s3://" << printable(first.target->config.bucket) << " "
+                          << (write.written ? "configuration written and read back as written: "
+                                            : "configuration already as planned: ")
+                          << counted(write.rules, "rule", "rules") << "\n";
+            }
+        } catch (const retention::LifecycleError& error) {
+            fail_group(error_code::kLifecycle,
+                       std::string("lifecycle configuration: ") + error.what());
+        } catch (const retention::PlanSafetyError& error) {
+            fail_group(
+                error_code::kPlanSafety,
+                std::string("refusing to write the lifecycle configuration: ") + error.what());
+        } catch (const aws::ServiceError& error) {
+            fail_group(error_code_of(error),
+                       std::string("lifecycle configuration not written: ") + error.what());
+        }
+        count_requests(first, before);
+    }
+}
+
 int Run::delete_all(Progress& progress) {
+    // Lifecycle first: a rule of a deployment kept now (a rollback) goes
+    // before anything else is done.
+    write_lifecycle();
+    if (stop_requested()) return stopped("nothing deleted");
     for (auto& unit : units_) {
         if (!unit.deletes()) continue;
         if (stop_requested()) return stopped("no new requests were sent");
@@ -773,6 +848,10 @@ void Run::delete_unit(Unit& unit, Progress& progress) {
     }
     for (const auto& warning : result.warnings) warn(warning, &unit);
     unit.report.result = result_to_json(result, stats);
+    if (unit.lifecycle_write) {
+        (*unit.report.result)["lifecycle"] = {{"written", unit.lifecycle_write->written},
+                                              {"rules", unit.lifecycle_write->rules}};
+    }
     unit.metrics.deployments_deleted = result.deployments_deleted;
     unit.metrics.objects_deleted = plan.purge_versions
                                        ? result.versions_deleted + result.delete_markers_deleted

@@ -27,6 +27,9 @@ inline constexpr const char* kDeadline = "DeadlineReached";  // a Lambda invocat
 inline constexpr const char* kDeclined = "Declined";
 inline constexpr const char* kConfirmationRequired = "ConfirmationRequired";
 inline constexpr const char* kPlanSafety = "PlanSafety";
+// --expire-with-lifecycle: the configuration cannot be carried faithfully, or
+// came back other than written.
+inline constexpr const char* kLifecycle = "LifecycleRefused";
 inline constexpr const char* kObjectsNotDeleted = "ObjectsNotDeleted";
 inline constexpr const char* kAuditLog = "AuditLogFailed";
 inline constexpr const char* kTargetsFailed = "TargetsFailed";  // some targets of many

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,26 @@ struct BatchAnswer {
     bool stopped = false;                 // a stop came between attempts
 };
 
+// A rule of the bucket's lifecycle configuration, as retention sees it: the
+// rules s3-cleanup owns by their prefix and age; every other rule (foreign) is
+// carried as the store returned it and written back unchanged.
+struct LifecycleRule {
+    std::string id;
+    bool owned = false;
+    std::string prefix;        // owned: ROOT/NAME/, what it expires
+    aws::TimePoint created{};  // owned: when it was first written
+    bool noncurrent = false;   // owned: noncurrent versions expire too
+    std::string source;        // the rule as the store returned it (or will be sent)
+    std::string meaning;       // what it means, for comparing a rule written with the one read back
+};
+
+// The configuration cannot be read back and written faithfully (a form the
+// store returned that would not survive the write, an owned rule edited by
+// hand): nothing is written.
+struct LifecycleError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 class Bucket {
 public:
     Bucket() = default;
@@ -97,6 +118,20 @@ public:
     // deleted; kind kCancelled when a stop came first).
     virtual BatchAnswer delete_batch(const std::vector<ObjectRef>& objects) = 0;
     virtual void delete_one(const ObjectRef& object) = 0;
+
+    // The lifecycle configuration's rules, in its order (none: empty). Throws
+    // aws::ServiceError, or LifecycleError when it cannot be carried faithfully.
+    virtual std::vector<LifecycleRule> lifecycle_rules() = 0;
+    // Replaces the whole configuration with these rules; none deletes it.
+    virtual void put_lifecycle_rules(const std::vector<LifecycleRule>& rules) = 0;
+    // The rule s3-cleanup writes to expire everything under a prefix, as this
+    // store will be sent it (source and meaning filled). Only for a prefix
+    // rule_can_carry() accepts.
+    virtual LifecycleRule owned_rule(const std::string& prefix, aws::TimePoint created,
+                                     bool noncurrent) const = 0;
+    virtual bool rule_can_carry(std::string_view prefix) const = 0;
+    // How many rules one configuration may hold.
+    virtual std::size_t lifecycle_rule_limit() const = 0;
 };
 
 }  // namespace retention

@@ -3,18 +3,23 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "retention/bucket.hpp"
 #include "retention/deployment.hpp"
 #include "retention/key_store.hpp"
+#include "retention/lifecycle.hpp"
 #include "retention/live.hpp"
 #include "retention/policy.hpp"
 
 namespace retention {
 
-enum class Action { kKeep, kDelete };
+// kExpire and kExpiring (--expire-with-lifecycle): doomed, and left to an owned
+// lifecycle rule, written by this run or pending from an earlier one; never
+// sent to DeleteObjects.
+enum class Action { kKeep, kDelete, kExpire, kExpiring };
 enum class Reason { kNewest, kProtected, kLive, kNewerThanCutoff, kPastKeep };
 
 const char* to_string(Action action);
@@ -24,6 +29,7 @@ struct Decision {
     Deployment deployment;
     Action action = Action::kKeep;
     Reason reason = Reason::kNewest;
+    LifecycleRule rule;  // kExpire, kExpiring: the owned rule that expires it
 };
 
 struct PlanSummary {
@@ -36,6 +42,12 @@ struct PlanSummary {
     // and ghosts), and its bytes.
     std::uint64_t versions_to_delete = 0;
     std::uint64_t version_bytes_to_delete = 0;
+    // --expire-with-lifecycle: deployments whose rule this run writes (not in
+    // remove), with their objects and bytes, and those whose rule is pending.
+    std::uint64_t expire = 0;
+    std::uint64_t objects_to_expire = 0;
+    std::uint64_t bytes_to_expire = 0;
+    std::uint64_t expiring = 0;
 
     // Totals of a run over many plans.
     PlanSummary& operator+=(const PlanSummary& other) {
@@ -46,6 +58,10 @@ struct PlanSummary {
         bytes_to_delete += other.bytes_to_delete;
         versions_to_delete += other.versions_to_delete;
         version_bytes_to_delete += other.version_bytes_to_delete;
+        expire += other.expire;
+        objects_to_expire += other.objects_to_expire;
+        bytes_to_expire += other.bytes_to_expire;
+        expiring += other.expiring;
         return *this;
     }
 };
@@ -77,6 +93,8 @@ struct Plan {
     // Holds the doomed deployments' spilled keys (shared: a copy of the plan
     // reads the same file); null when nothing was spilled.
     std::shared_ptr<const KeyStore> key_store;
+    // --expire-with-lifecycle: the rules to add, remove and retire.
+    std::optional<LifecycleChange> lifecycle;
 
     [[nodiscard]] bool versioned() const {
         return versioning == Versioning::kEnabled || versioning == Versioning::kSuspended;
@@ -89,6 +107,10 @@ struct Plan {
     // Whether carrying out the plan deletes anything at all.
     [[nodiscard]] bool deletes_anything() const {
         return summary.remove > 0 || (purge_versions && !ghosts.empty());
+    }
+    // Whether carrying out the plan changes the bucket: deletes, or writes rules.
+    [[nodiscard]] bool changes_anything() const {
+        return deletes_anything() || (lifecycle && lifecycle->writes());
     }
 };
 

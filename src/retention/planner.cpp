@@ -18,7 +18,19 @@ const char* to_string(SortBy sort_by) {
     return "newest";
 }
 
-const char* to_string(Action action) { return action == Action::kKeep ? "keep" : "delete"; }
+const char* to_string(Action action) {
+    switch (action) {
+        case Action::kKeep:
+            return "keep";
+        case Action::kDelete:
+            return "delete";
+        case Action::kExpire:
+            return "expire";
+        case Action::kExpiring:
+            return "expiring";
+    }
+    return "keep";
+}
 
 const char* to_string(Reason reason) {
     switch (reason) {

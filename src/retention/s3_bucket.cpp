@@ -106,4 +106,68 @@ void S3Bucket::delete_one(const ObjectRef& object) {
     client_.delete_object(std::string(object.key), std::string(object.version_id));
 }
 
+namespace {
+
+LifecycleRule rule_of(const s3::LifecycleRuleXml& xml) {
+    LifecycleRule rule;
+    rule.id = xml.id;
+    rule.source = xml.xml;
+    rule.meaning = xml.canonical;
+    if (!rule.id.starts_with(s3::kOwnedRuleIdPrefix)) return rule;
+    const auto owned = s3::parse_owned_rule(xml);
+    if (!owned) {
+        // Edited by hand, or written by something else under our name: what it
+        // means is not known, so it is neither kept as ours nor removed.
+        throw LifecycleError("lifecycle rule '" + rule.id +
+                             "' has s3-cleanup's ID but not the form s3-cleanup writes (edited?): "
+                             "nothing written; remove or rename it");
+    }
+    rule.owned = true;
+    rule.prefix = owned->prefix;
+    rule.created = owned->created;
+    rule.noncurrent = owned->noncurrent;
+    return rule;
+}
+
+}  // namespace
+
+std::vector<LifecycleRule> S3Bucket::lifecycle_rules() {
+    const auto document = client_.get_bucket_lifecycle();
+    std::vector<LifecycleRule> rules;
+    if (!document) return rules;
+    std::vector<s3::LifecycleRuleXml> parsed;
+    try {
+        parsed = s3::parse_lifecycle_configuration(*document);
+    } catch (const s3::LifecycleUnfaithful& error) {
+        throw LifecycleError("the lifecycle configuration of s3://" + client_.config().bucket +
+                             " cannot be carried back faithfully (" + error.message +
+                             "): nothing written");
+    } catch (const s3::XmlParseError& error) {
+        throw LifecycleError("the lifecycle configuration of s3://" + client_.config().bucket +
+                             " is not readable XML (" + error.message + "): nothing written");
+    }
+    rules.reserve(parsed.size());
+    for (const auto& xml : parsed) rules.push_back(rule_of(xml));
+    return rules;
+}
+
+void S3Bucket::put_lifecycle_rules(const std::vector<LifecycleRule>& rules) {
+    if (rules.empty()) {
+        // S3 refuses a configuration without rules.
+        client_.delete_bucket_lifecycle();
+        return;
+    }
+    std::vector<s3::LifecycleRuleXml> xml;
+    xml.reserve(rules.size());
+    for (const auto& rule : rules) xml.push_back({rule.id, rule.source, rule.meaning});
+    client_.put_bucket_lifecycle(s3::render_lifecycle_configuration(xml));
+}
+
+LifecycleRule S3Bucket::owned_rule(const std::string& prefix, aws::TimePoint created,
+                                   bool noncurrent) const {
+    const s3::OwnedRule owned{prefix, created, noncurrent};
+    LifecycleRule rule = rule_of(s3::render_owned_rule(owned));
+    return rule;
+}
+
 }  // namespace retention

@@ -5,6 +5,7 @@
 
 #include "retention/bucket.hpp"
 #include "s3/client.hpp"
+#include "s3/lifecycle_xml.hpp"
 
 namespace retention {
 
@@ -18,6 +19,14 @@ public:
     bool batchable(std::string_view key) const override { return s3::xml_can_carry(key); }
     BatchAnswer delete_batch(const std::vector<ObjectRef>& objects) override;
     void delete_one(const ObjectRef& object) override;
+    std::vector<LifecycleRule> lifecycle_rules() override;
+    void put_lifecycle_rules(const std::vector<LifecycleRule>& rules) override;
+    LifecycleRule owned_rule(const std::string& prefix, aws::TimePoint created,
+                             bool noncurrent) const override;
+    bool rule_can_carry(std::string_view prefix) const override {
+        return s3::xml_can_carry(prefix);
+    }
+    std::size_t lifecycle_rule_limit() const override { return s3::kLifecycleMaxRules; }
 
 private:
     void list_current(const Listing& listing, const std::function<bool(ListedPage&)>& on_page);

@@ -9,6 +9,7 @@
 #include "aws/timestamp.hpp"
 #include "aws/url_encoding.hpp"
 #include "s3/errors.hpp"
+#include "s3/lifecycle_xml.hpp"
 
 namespace s3 {
 
@@ -263,6 +264,72 @@ std::string Client::get_bucket_versioning() {
                                 parse_versioning_status);
         },
         retry_target(label));
+}
+
+namespace {
+
+// S3's answer to a lifecycle request on a bucket that has no configuration.
+constexpr std::string_view kNoSuchLifecycleConfiguration = "NoSuchLifecycleConfiguration";
+
+// The body of a lifecycle request: Content-MD5 (S3 refuses
+// PutBucketLifecycleConfiguration without a checksum header, and every
+// S3-compatible store accepts this one).
+std::vector<std::pair<std::string, std::string>> xml_body_headers(const std::string& body) {
+    return {{"content-md5", aws::crypto::md5_base64(body)}, {"content-type", "application/xml"}};
+}
+
+}  // namespace
+
+std::optional<std::string> Client::get_bucket_lifecycle() {
+    const std::string label = request_label("GET", config_.bucket, "", "lifecycle");
+    ++counts_.other;
+    try {
+        return aws::with_retries<std::string>(
+            retry,
+            [&](int n) {
+                auto response = attempt(n, "GET", "", "lifecycle=", "", {}, label);
+                // Read here only to tell an answer cut short or a proxy's page
+                // (a bad response, tried again) from a configuration. One that
+                // is XML but cannot be carried back is the caller's to refuse.
+                parse_answer(response, label, [](const std::string& body) {
+                    try {
+                        (void)parse_lifecycle_configuration(body);
+                    } catch (const LifecycleUnfaithful&) {
+                    }
+                    return true;
+                });
+                return std::move(response.body);
+            },
+            retry_target(label));
+    } catch (const aws::ServiceError& error) {
+        if (error.code == kNoSuchLifecycleConfiguration) return std::nullopt;
+        throw;
+    }
+}
+
+void Client::put_bucket_lifecycle(const std::string& document) {
+    const auto headers = xml_body_headers(document);
+    const std::string label = request_label("PUT", config_.bucket, "", "lifecycle");
+    ++counts_.other;
+    // A whole document replaces the configuration: sending it again is safe.
+    aws::run_with_retries(
+        retry, [&](int n) { attempt(n, "PUT", "", "lifecycle=", document, headers, label); },
+        retry_target(label));
+}
+
+void Client::delete_bucket_lifecycle() {
+    const std::string label = request_label("DELETE", config_.bucket, "", "lifecycle");
+    ++counts_.other;
+    try {
+        aws::run_with_retries(
+            retry, [&](int n) { attempt(n, "DELETE", "", "lifecycle=", "", {}, label); },
+            retry_target(label));
+    } catch (const aws::ServiceError& error) {
+        // S3 answers 204 when there is nothing to delete; some compatible
+        // stores answer NoSuchLifecycleConfiguration, as they may to a retry
+        // whose first attempt did delete it. Either way none is left.
+        if (error.code != kNoSuchLifecycleConfiguration) throw;
+    }
 }
 
 std::optional<std::string> Client::get_object(const std::string& key, std::uint64_t max_bytes) {

@@ -91,6 +91,17 @@ public:
     // "Enabled", "Suspended" or "Disabled".
     std::string get_bucket_versioning();
 
+    // GetBucketLifecycleConfiguration: the document as received; nullopt when
+    // the bucket has none (NoSuchLifecycleConfiguration). An answer that is no
+    // XML is a bad response (tried again).
+    std::optional<std::string> get_bucket_lifecycle();
+    // PutBucketLifecycleConfiguration of a whole document (it replaces every
+    // rule), with the Content-MD5 S3 requires for it.
+    void put_bucket_lifecycle(const std::string& document);
+    // DeleteBucketLifecycle: a configuration of zero rules cannot be put; this
+    // removes it. A bucket that has none already is done.
+    void delete_bucket_lifecycle();
+
     // DeleteObjects in Quiet mode: only failures come back. A resend of keys
     // that failed with a retryable per-key error counts as a retry. With a
     // version id, that version is removed for good.

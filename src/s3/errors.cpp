@@ -16,6 +16,8 @@ constexpr std::array kS3Codes{
     CodeClass{"NoSuchBucket", ErrorKind::kNotFound},
     CodeClass{"NoSuchKey", ErrorKind::kNotFound},
     CodeClass{"NoSuchVersion", ErrorKind::kNotFound},
+    // GetBucketLifecycleConfiguration of a bucket without one: an answer, not a failure.
+    CodeClass{"NoSuchLifecycleConfiguration", ErrorKind::kNotFound},
     CodeClass{"AllAccessDisabled", ErrorKind::kAccessDenied},
     CodeClass{"AccountProblem", ErrorKind::kAccessDenied},
     CodeClass{"InvalidAccessKeyId", ErrorKind::kAuth},

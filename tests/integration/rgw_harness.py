@@ -33,11 +33,20 @@ srv.https_endpoint_url is https://127.0.0.1:P, srv.ca_cert the CA to trust and
 srv.tls_client() a boto3 client over HTTPS. The plain endpoint and the request log are the
 same either way (the log's sync sentinel goes to the plain port).
 
+Lifecycle (optional): RGWServer(lifecycle="threads") / shared_rgw(lifecycle="threads") start a
+cluster of its own (rgw.sh with RGW_LIFECYCLE=1) whose radosgw runs its lifecycle threads in
+debug time: a lifecycle "day" lasts srv.lc_day seconds (10), and a pass over every bucket with a
+configuration starts every lc_day seconds. lifecycle="manual" (RGW_LIFECYCLE=manual): the same
+debug time, no lifecycle threads: srv.lc_process() runs one pass (radosgw-admin lc process,
+synchronously), so a test decides when rules act. Either way srv.lifecycle is the mode (None for
+the other servers, whose lifecycle is off: their rules are stored, never executed).
+
 Picking the server for a test class (harness.py is unchanged):
 
     class MyTest(rgw_harness.S3ServerTestCase):   # a harness.S3TestCase
         s3_server = "rgw"     # or "moto"; None (default): env S3_TEST_SERVER=moto|rgw, else moto
         rgw_tls = True        # optional: on RGW, the server with a TLS port too
+        rgw_lifecycle = "threads"  # optional: on RGW, a server executing lifecycle rules
 
 Needs the Debian packages in DEBIAN_PACKAGES; without them require_rgw() skips (printed).
 """
@@ -68,6 +77,7 @@ SEED_WORKERS = 8  # the client is light (raw HTTP); radosgw + OSD use both cores
 START_TIMEOUT = 120
 SYNC_TIMEOUT = 10.0
 SYNC_PREFIX = "/?s3test-log-sync="
+LIFECYCLE_MODES = (None, "threads", "manual")
 
 # debug rgw >= 1: "====== starting new request req=0x7f.. =====" before the request is
 # processed, then after the response has been sent the beast access-log line:
@@ -99,10 +109,13 @@ class RGWServer:
     has_test_clock = False
     has_bulk_seed = False
 
-    def __init__(self, tls: bool = False):
+    def __init__(self, tls: bool = False, lifecycle: str | None = None):
+        if lifecycle not in LIFECYCLE_MODES:
+            raise ValueError(f"lifecycle must be one of {LIFECYCLE_MODES}, not {lifecycle!r}")
         # rgw.sh builds the cluster in this (empty) dir; `rgw.sh stop` removes it entirely
         self.dir = Path(tempfile.mkdtemp(prefix="s3c-rgw-"))
         self.tls = tls
+        self.lifecycle = lifecycle
         self.ca = None  # tls_harness.TestCA when tls
         self.info: dict = {}
         self.watchdog: subprocess.Popen | None = None
@@ -124,6 +137,9 @@ class RGWServer:
         env = _server_env()
         env.pop("RGW_TLS_CERT", None)
         env.pop("RGW_TLS_KEY", None)
+        env.pop("RGW_LIFECYCLE", None)
+        if self.lifecycle:
+            env["RGW_LIFECYCLE"] = self.lifecycle
         if self.tls:
             import tls_harness
             self.ca = tls_harness.TestCA.shared()
@@ -146,6 +162,9 @@ class RGWServer:
                     raise RuntimeError(f"unexpected ready line {r.stdout!r}")
                 if self.tls and not self.info.get("https_port"):
                     raise RuntimeError(f"asked for TLS, got no https_port: {r.stdout!r}")
+                if self.info.get("lifecycle") != self.lifecycle:
+                    raise RuntimeError(f"asked for lifecycle {self.lifecycle!r}, got "
+                                       f"{self.info.get('lifecycle')!r}: {r.stdout!r}")
                 self.startup_seconds = time.monotonic() - t0
                 self._start_watchdog()
                 return self
@@ -226,6 +245,49 @@ class RGWServer:
         import tls_harness
         return tls_harness.tls_client(self.https_endpoint_url, self.access_key_id,
                                       self.secret_access_key, self.ca_cert, region=self.region)
+
+    # ---- lifecycle (RGWServer(lifecycle=...))
+    @property
+    def lc_day(self) -> float:
+        """Seconds of one lifecycle "day" (rgw lc debug interval); only with lifecycle."""
+        if not self.lifecycle:
+            raise RuntimeError("this RGW was started without lifecycle (RGWServer(lifecycle=...))")
+        return float(self.info["lc_debug_interval"])
+
+    def lc_process(self, timeout: float = 120) -> None:
+        """One lifecycle pass over every bucket with a configuration, now, and wait for it
+        (radosgw-admin lc process, in its own process). Meant for lifecycle="manual"; with
+        "threads" it may overlap radosgw's own pass (the shard locks serialize them)."""
+        if not self.lifecycle:
+            raise RuntimeError("this RGW was started without lifecycle (RGWServer(lifecycle=...))")
+        r = subprocess.run(["radosgw-admin", "-c", str(Path(self.info["dir"]) / "ceph.conf"),
+                            "-n", "client.rgw.s3test", "lc", "process"],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=timeout, env=_server_env())
+        if r.returncode != 0:
+            raise RuntimeError(f"radosgw-admin lc process: exit {r.returncode}: {r.stderr[-2000:]}")
+
+    def add_key(self, access_key_id: str, secret_access_key: str) -> None:
+        """Give the S3 user a second key pair (radosgw-admin key create): e.g. the moto
+        server's, so that one set of credentials signs for RGW's S3 and moto's CloudFront."""
+        r = subprocess.run(["radosgw-admin", "-c", str(Path(self.info["dir"]) / "ceph.conf"),
+                            "-n", "client.rgw.s3test", "key", "create", "--uid", "s3test",
+                            "--key-type", "s3", "--access-key", access_key_id,
+                            "--secret-key", secret_access_key],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=60, env=_server_env())
+        if r.returncode != 0:
+            raise RuntimeError(f"radosgw-admin key create: exit {r.returncode}: {r.stderr[-2000:]}")
+
+    def lc_list(self) -> list[dict]:
+        """radosgw-admin lc list: [{"bucket": ":NAME:ID", "started": ..., "status": ...}]."""
+        r = subprocess.run(["radosgw-admin", "-c", str(Path(self.info["dir"]) / "ceph.conf"),
+                            "-n", "client.rgw.s3test", "lc", "list"],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=60, env=_server_env())
+        if r.returncode != 0:
+            raise RuntimeError(f"radosgw-admin lc list: exit {r.returncode}: {r.stderr[-2000:]}")
+        return json.loads(r.stdout or "[]")
 
     @property
     def region(self) -> str:
@@ -432,6 +494,7 @@ def _server_env() -> dict:
 
 _RGW: RGWServer | None = None
 _RGW_TLS: RGWServer | None = None
+_RGW_LC: dict[str, RGWServer] = {}  # lifecycle mode -> its own cluster
 _RGW_LOCK = threading.Lock()
 
 
@@ -439,13 +502,30 @@ def _alive(srv: RGWServer | None) -> bool:
     return srv is not None and srv.watchdog is not None and srv.watchdog.poll() is None
 
 
-def shared_rgw(tls: bool = False) -> RGWServer:
+def shared_rgw(tls: bool = False, lifecycle: str | None = None) -> RGWServer:
     """The process-wide RGW (started once; stopped at exit). SkipTest without ceph.
 
     tls=True: the process-wide RGW that also has a TLS port (a second cluster, started
     once, if the plain one is already running). A plain request is served by the TLS one
-    when only that one is running (its plain endpoint is the same as ever)."""
+    when only that one is running (its plain endpoint is the same as ever).
+
+    lifecycle="threads" | "manual": the process-wide RGW of that lifecycle mode, always a
+    cluster of its own (never the plain or TLS one, whose lifecycle stays off, and never
+    handed out for a plain request); not with tls."""
     global _RGW, _RGW_TLS
+    if lifecycle is not None:
+        if lifecycle not in LIFECYCLE_MODES:
+            raise ValueError(f"lifecycle must be one of {LIFECYCLE_MODES}, not {lifecycle!r}")
+        if tls:
+            raise ValueError("shared_rgw: lifecycle and tls together are not provided")
+        with _RGW_LOCK:
+            srv = _RGW_LC.get(lifecycle)
+            if not _alive(srv):
+                require_rgw()
+                srv = RGWServer(lifecycle=lifecycle)
+                atexit.register(srv.cleanup)
+                _RGW_LC[lifecycle] = srv.start()
+            return _RGW_LC[lifecycle]
     with _RGW_LOCK:
         if tls or (not _alive(_RGW) and _alive(_RGW_TLS)):
             if not _alive(_RGW_TLS):
@@ -485,6 +565,7 @@ class S3ServerTestCase(harness.S3TestCase):
 
     s3_server: str | None = None
     rgw_tls = False  # on RGW: the server with a TLS port too (shared_rgw(tls=True))
+    rgw_lifecycle: str | None = None  # on RGW: "threads" | "manual" (shared_rgw(lifecycle=))
 
     @classmethod
     def setUpClass(cls):
@@ -495,7 +576,7 @@ class S3ServerTestCase(harness.S3TestCase):
         super(harness.S3TestCase, cls).setUpClass()  # unittest.TestCase's
         if cls.needs_binary:
             cls.bin = harness.require_binary()
-        cls.server = shared_rgw(tls=cls.rgw_tls)
+        cls.server = shared_rgw(tls=cls.rgw_tls, lifecycle=cls.rgw_lifecycle)
         cls.home = Path(tempfile.mkdtemp(prefix="s3c-home-"))
         cls.addClassCleanup(shutil.rmtree, cls.home, True)
 

@@ -26,9 +26,18 @@
 # copied into DIR/tls, and the JSON line has "https_port" and "https_endpoint_url" as well.
 # Without them nothing changes (plain HTTP only).
 #
+# Lifecycle (optional): with RGW_LIFECYCLE=1, radosgw runs its lifecycle threads
+# (`rgw enable lc threads = true`) in debug time: `rgw lc debug interval = 10`, i.e. a
+# lifecycle "day" lasts 10 s (an `Expiration Days 1` rule expires an object 10 s after its
+# write) and a pass over every bucket with a configuration starts every 10 s, at any hour
+# (`rgw lifecycle work time = 00:00-23:59`). RGW_LIFECYCLE=manual: the same debug time, but
+# no lifecycle threads: a pass runs only when asked, `radosgw-admin -c DIR/ceph.conf -n
+# client.rgw.s3test lc process` (deterministic tests). The JSON line then has "lifecycle":
+# "threads" or "manual" and "lc_debug_interval": 10. Unset, empty or 0: lifecycle is off.
+#
 # Environment: RGW_START_TIMEOUT (s, default 90), RGW_MEMSTORE_BYTES (default 2 GiB),
 # RGW_LOG_LINES (log lines shown on failure, default 40), RGW_TRACE=1 (step times on stderr),
-# RGW_TLS_CERT / RGW_TLS_KEY (above).
+# RGW_TLS_CERT / RGW_TLS_KEY, RGW_LIFECYCLE (above).
 set -eEuo pipefail
 trap 'die "unexpected failure (line $LINENO): $BASH_COMMAND"' ERR
 
@@ -179,8 +188,37 @@ sys.exit(0 if c.getresponse().status < 500 else 1)
 PY
 }
 
+LC_DEBUG_INTERVAL=10
+
+lifecycle_mode() { # RGW_LIFECYCLE as "", threads or manual
+  case ${RGW_LIFECYCLE:-} in
+    "" | 0) echo "" ;;
+    1 | threads) echo threads ;;
+    manual) echo manual ;;
+    *) return 1 ;;
+  esac
+}
+
+lifecycle_conf() { # the lifecycle lines of the radosgw section, for mode $1
+  if [ -z "$1" ]; then
+    echo "rgw enable lc threads = false"
+    return 0
+  fi
+  if [ "$1" = manual ]; then
+    echo "# RGW_LIFECYCLE=manual: passes only when radosgw-admin lc process runs"
+    echo "rgw enable lc threads = false"
+  else
+    echo "# RGW_LIFECYCLE=1: lifecycle threads"
+    echo "rgw enable lc threads = true"
+  fi
+  echo "# debug time: a lifecycle day lasts $LC_DEBUG_INTERVAL s, a pass every $LC_DEBUG_INTERVAL s, at any hour"
+  echo "rgw lc debug interval = $LC_DEBUG_INTERVAL"
+  echo "rgw lifecycle work time = 00:00-23:59"
+}
+
 write_conf() {
-  local fsid=$1 mon2=$2 mon1=$3 s3port=$4 tlsport=${5:-} frontend
+  local fsid=$1 mon2=$2 mon1=$3 s3port=$4 tlsport=${5:-} frontend lc
+  lc=$(lifecycle_conf "$LC_MODE")
   frontend="beast endpoint=127.0.0.1:$s3port"
   if [ -n "$tlsport" ]; then
     frontend+=" ssl_endpoint=127.0.0.1:$tlsport ssl_certificate=$DIR/tls/cert.pem"
@@ -279,7 +317,7 @@ rgw thread pool size = 32
 rgw dynamic resharding = false
 rgw enable usage log = false
 rgw enable ops log = false
-rgw enable lc threads = false
+$lc
 EOF
 }
 
@@ -292,6 +330,7 @@ cmd_start() {
   mkdir -p "$DIR"/{run,log,mon,osd,rgw}
   DIR=$(cd "$DIR" && pwd -P)
   STARTING=1
+  LC_MODE=$(lifecycle_mode) || die "RGW_LIFECYCLE must be 1, threads or manual (or empty, 0), not '$RGW_LIFECYCLE'"
   local ports mon2 mon1 s3port tlsport="" fsid osd_uuid ak sk
   if [ -n "${RGW_TLS_CERT:-}" ] || [ -n "${RGW_TLS_KEY:-}" ]; then
     [ -n "${RGW_TLS_CERT:-}" ] && [ -n "${RGW_TLS_KEY:-}" ] || die "RGW_TLS_CERT and RGW_TLS_KEY go together"
@@ -350,9 +389,10 @@ cmd_start() {
   step "S3 answers"
   local d pids=()
   for d in "${DAEMONS[@]}"; do pids+=("$d=$(pid_of "$DIR" "$d")"); done
-  python3 - "$s3port" "$ak" "$sk" "$DIR" "$NAME" "$(elapsed)" "$tlsport" "${pids[@]}" <<'PY'
+  python3 - "$s3port" "$ak" "$sk" "$DIR" "$NAME" "$(elapsed)" "$tlsport" "$LC_MODE" \
+    "$LC_DEBUG_INTERVAL" "${pids[@]}" <<'PY'
 import json, sys
-port, ak, sk, d, name, secs, tlsport, *pids = sys.argv[1:]
+port, ak, sk, d, name, secs, tlsport, lcmode, lcint, *pids = sys.argv[1:]
 info = {
     "ready": True, "endpoint_url": f"http://127.0.0.1:{port}", "port": int(port),
     "access_key_id": ak, "secret_access_key": sk, "region": "us-east-1",
@@ -361,6 +401,8 @@ info = {
     "startup_seconds": float(secs)}
 if tlsport:
     info.update({"https_port": int(tlsport), "https_endpoint_url": f"https://127.0.0.1:{tlsport}"})
+if lcmode:
+    info.update({"lifecycle": lcmode, "lc_debug_interval": int(lcint)})
 print(json.dumps(info))
 PY
 }

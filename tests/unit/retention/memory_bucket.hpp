@@ -164,6 +164,49 @@ public:
         remove(object);
     }
 
+    // ---- lifecycle: the configuration as rules; owned rules made here are
+    // known by ID "s3-cleanup:<seconds>:<prefix>".
+    std::vector<retention::LifecycleRule> lifecycle;
+    std::size_t rule_limit = 1000;
+    int lifecycle_reads = 0;
+    int lifecycle_puts = 0;
+    // Called on what a read returns after the n-th put (1, 2, ...): a store that changes a rule.
+    std::function<void(std::vector<retention::LifecycleRule>&)> alter_read_back;
+    // Called before each read (a rule added by someone else in between).
+    std::function<void(std::vector<retention::LifecycleRule>&)> before_read;
+
+    std::vector<retention::LifecycleRule> lifecycle_rules() override {
+        std::lock_guard lock(mutex_);
+        ++lifecycle_reads;
+        if (before_read) before_read(lifecycle);
+        auto rules = lifecycle;
+        if (lifecycle_puts > 0 && alter_read_back) alter_read_back(rules);
+        return rules;
+    }
+    void put_lifecycle_rules(const std::vector<retention::LifecycleRule>& rules) override {
+        std::lock_guard lock(mutex_);
+        ++lifecycle_puts;
+        lifecycle = rules;
+    }
+    retention::LifecycleRule owned_rule(const std::string& prefix, aws::TimePoint created,
+                                        bool noncurrent) const override {
+        retention::LifecycleRule rule;
+        rule.id = "s3-cleanup:" +
+                  std::to_string(
+                      std::chrono::duration_cast<std::chrono::seconds>(created.time_since_epoch())
+                          .count()) +
+                  ":" + prefix;
+        rule.owned = true;
+        rule.prefix = prefix;
+        rule.created = created;
+        rule.noncurrent = noncurrent;
+        rule.source = rule.id;
+        rule.meaning = rule.id + (noncurrent ? "+noncurrent" : "");
+        return rule;
+    }
+    bool rule_can_carry(std::string_view prefix) const override { return can_batch(prefix); }
+    std::size_t lifecycle_rule_limit() const override { return rule_limit; }
+
 private:
     // A folder in a delimited listing is carried through the merge as an
     // entry of this size.

@@ -1108,4 +1108,174 @@ TEST(ClientResolveEndpoint, AddressingStyleIsHonoured) {
     EXPECT_EQ(virt.transport->sent.at(0).path, "/");
 }
 
+// ------------------------------------------------------------- lifecycle
+
+const char* kLifecycle =
+    R"(<?xml version="1.0" encoding="UTF-8"?>)"
+    R"(<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
+    "<Rule><ID>logs</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status>"
+    "<Expiration><Days>90</Days></Expiration></Rule></LifecycleConfiguration>";
+const char* kNoLifecycle =
+    "<Error><Code>NoSuchLifecycleConfiguration</Code><Message>The lifecycle configuration "
+    "does not exist</Message><RequestId>RIDLC</RequestId></Error>";
+
+TEST(ClientLifecycle, GetSendsGetLifecycleAndReturnsTheDocument) {
+    Harness h;
+    h.transport->answer(200, kLifecycle);
+    const auto document = h.client.get_bucket_lifecycle();
+    ASSERT_TRUE(document.has_value());
+    EXPECT_EQ(*document, kLifecycle);
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    const auto& request = h.transport->sent[0];
+    EXPECT_EQ(request.method, "GET");
+    EXPECT_EQ(request.path, "/my-bucket/");
+    EXPECT_EQ(request.query, "lifecycle=");
+    EXPECT_TRUE(request.body.empty());
+    EXPECT_EQ(h.client.counts().other.load(), 1);
+    EXPECT_EQ(h.client.counts().list.load(), 0);
+    EXPECT_EQ(h.client.counts().del.load(), 0);
+}
+
+TEST(ClientLifecycle, NoSuchLifecycleConfigurationIsNone) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 3;
+    h.transport->answer(404, kNoLifecycle);
+    EXPECT_EQ(h.client.get_bucket_lifecycle(), std::nullopt);
+    EXPECT_EQ(h.transport->sent.size(), 1u);  // an answer, not tried again
+    EXPECT_EQ(s3::classify("NoSuchLifecycleConfiguration", 200), ErrorKind::kNotFound);
+}
+
+TEST(ClientLifecycle, NoneIsToldByTheCodeAlone) {
+    // Another 404, even with the words of the other: the bucket is missing.
+    Harness h;
+    h.transport->answer(404,
+                        "<Error><Code>NoSuchBucket</Code><Message>The lifecycle configuration "
+                        "does not exist</Message></Error>");
+    try {
+        (void)h.client.get_bucket_lifecycle();
+        FAIL() << "expected ServiceError";
+    } catch (const ServiceError& error) {
+        EXPECT_EQ(error.code, "NoSuchBucket");
+        EXPECT_EQ(error.kind, ErrorKind::kNotFound);
+        EXPECT_EQ(error.request, "GET s3://my-bucket/?lifecycle");
+    }
+    Harness bare;
+    bare.transport->answer(404, "", {});
+    EXPECT_THROW((void)bare.client.get_bucket_lifecycle(), ServiceError);
+}
+
+TEST(ClientLifecycle, GetErrorsAreThrown) {
+    Harness h;
+    h.transport->answer(403, "<Error><Code>AccessDenied</Code><Message>no</Message></Error>");
+    try {
+        (void)h.client.get_bucket_lifecycle();
+        FAIL() << "expected ServiceError";
+    } catch (const ServiceError& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kAccessDenied);
+        EXPECT_EQ(error.http_status, 403);
+    }
+}
+
+TEST(ClientLifecycle, AnAnswerThatIsNoXmlIsTriedAgain) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 2;
+    h.transport->answer(200, "<LifecycleConfiguration><Rule>");  // cut short
+    h.transport->answer(200, kLifecycle);
+    EXPECT_EQ(h.client.get_bucket_lifecycle(), std::optional<std::string>(kLifecycle));
+    EXPECT_EQ(h.transport->sent.size(), 2u);
+    EXPECT_EQ(h.client.counts().other.load(), 1);
+    EXPECT_EQ(h.client.counts().retries.load(), 1);
+}
+
+TEST(ClientLifecycle, XmlThatCannotBeCarriedBackIsTheCallersToRefuse) {
+    Harness h;
+    const std::string twice =
+        R"(<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
+        "<Rule><ID>a</ID></Rule><Rule><ID>a</ID></Rule></LifecycleConfiguration>";
+    h.transport->answer(200, twice);
+    EXPECT_EQ(h.client.get_bucket_lifecycle(), std::optional<std::string>(twice));
+}
+
+TEST(ClientLifecycle, PutSendsTheDocumentWithContentMd5) {
+    Harness h;
+    h.transport->answer(200, "");
+    h.client.put_bucket_lifecycle(kLifecycle);
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    const auto& request = h.transport->sent[0];
+    EXPECT_EQ(request.method, "PUT");
+    EXPECT_EQ(request.path, "/my-bucket/");
+    EXPECT_EQ(request.query, "lifecycle=");
+    EXPECT_EQ(request.body, kLifecycle);
+    const auto md5 = header(request, "content-md5");
+    ASSERT_TRUE(md5.has_value());
+    EXPECT_EQ(*md5, base64_md5(kLifecycle));
+    EXPECT_EQ(md5->size(), 24u);
+    EXPECT_EQ(header(request, "content-type"), "application/xml");
+    EXPECT_EQ(header(request, "x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
+    const auto authorization = header(request, "authorization");
+    ASSERT_TRUE(authorization.has_value());
+    EXPECT_NE(authorization->find("content-md5"), std::string::npos) << *authorization;
+    EXPECT_EQ(h.client.counts().other.load(), 1);
+}
+
+TEST(ClientLifecycle, PutIsRetriedWithTheSameBody) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 2;
+    h.transport->answer(500, "<Error><Code>InternalError</Code></Error>");
+    h.transport->answer(200, "");
+    h.client.put_bucket_lifecycle(kLifecycle);
+    ASSERT_EQ(h.transport->sent.size(), 2u);
+    EXPECT_EQ(h.transport->sent[1].body, kLifecycle);
+    EXPECT_EQ(header(h.transport->sent[1], "content-md5"), base64_md5(kLifecycle));
+    EXPECT_EQ(h.client.counts().other.load(), 1);
+    EXPECT_EQ(h.client.counts().retries.load(), 1);
+}
+
+TEST(ClientLifecycle, PutRefusedIsServiceError) {
+    Harness h;
+    h.client.retry.policy.max_attempts = 3;
+    h.transport->answer(400, "<Error><Code>MalformedXML</Code><Message>bad</Message></Error>");
+    try {
+        h.client.put_bucket_lifecycle(kLifecycle);
+        FAIL() << "expected ServiceError";
+    } catch (const ServiceError& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kInvalid);
+        EXPECT_EQ(error.code, "MalformedXML");
+        EXPECT_EQ(error.request, "PUT s3://my-bucket/?lifecycle");
+    }
+    EXPECT_EQ(h.transport->sent.size(), 1u);
+}
+
+TEST(ClientLifecycle, DeleteSendsDeleteLifecycle) {
+    Harness h;
+    h.transport->answer(204, "");
+    h.client.delete_bucket_lifecycle();
+    ASSERT_EQ(h.transport->sent.size(), 1u);
+    const auto& request = h.transport->sent[0];
+    EXPECT_EQ(request.method, "DELETE");
+    EXPECT_EQ(request.path, "/my-bucket/");
+    EXPECT_EQ(request.query, "lifecycle=");
+    EXPECT_TRUE(request.body.empty());
+    EXPECT_EQ(h.client.counts().other.load(), 1);
+    EXPECT_EQ(h.client.counts().del.load(), 0);
+}
+
+TEST(ClientLifecycle, DeleteOfNoneIsDone) {
+    Harness h;
+    h.transport->answer(404, kNoLifecycle);
+    EXPECT_NO_THROW(h.client.delete_bucket_lifecycle());
+}
+
+TEST(ClientLifecycle, DeleteErrorsAreThrown) {
+    Harness h;
+    h.transport->answer(403, "<Error><Code>AccessDenied</Code><Message>no</Message></Error>");
+    try {
+        h.client.delete_bucket_lifecycle();
+        FAIL() << "expected ServiceError";
+    } catch (const ServiceError& error) {
+        EXPECT_EQ(error.kind, ErrorKind::kAccessDenied);
+        EXPECT_EQ(error.request, "DELETE s3://my-bucket/?lifecycle");
+    }
+}
+
 }  // namespace
