@@ -303,6 +303,11 @@ void print_lifecycle_text(std::ostream& out, const retention::Plan& plan) {
             << "): " << printable(removed.deployment) << " is kept now (" << removed.reason
             << ")\n";
     }
+    for (const auto& markers : plan.leftover_markers) {
+        out << "  " << printable(markers.name) << ": its rule left "
+            << counted(markers.delete_markers, "delete marker", "delete markers")
+            << " alone, deleted by version id\n";
+    }
     for (const auto& retired : change.retire) {
         out << "  retire " << printable(retired.rule.id) << " (" << printable(retired.rule.prefix)
             << "): nothing is left under it\n";

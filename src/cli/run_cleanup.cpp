@@ -734,6 +734,7 @@ void Run::write_lifecycle() {
     for (auto& group : groups) {
         if (stop_requested()) return;
         std::vector<const retention::Plan*> plans;
+        plans.reserve(group.size());
         for (const auto* unit : group) plans.push_back(&*unit->plan);
         Unit& first = *group.front();
         const RequestsBefore before = requests_of(*first.target->client);

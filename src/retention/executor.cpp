@@ -17,6 +17,7 @@ std::vector<const Deployment*> doomed_deployments(const Plan& plan) {
     if (plan.purge_versions) {
         for (const auto& ghost : plan.ghosts) out.push_back(&ghost);
     }
+    for (const auto& markers : plan.leftover_markers) out.push_back(&markers);
     return out;
 }
 

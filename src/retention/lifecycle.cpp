@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "retention/executor.hpp"
@@ -87,6 +88,30 @@ void refuse_overlaps(const Plan& plan, const std::vector<LifecycleRule>& rules) 
     }
 }
 
+// A ghost whose versions an owned rule has all expired, leaving only delete
+// markers: listed again with their version ids to be deleted (a purge deletes
+// ghosts anyway). nullopt when anything else is there.
+std::optional<Deployment> markers_alone(Bucket& bucket, const Plan& plan, const std::string& name,
+                                        aws::TimePoint now, KeyStore* store) {
+    if (plan.purge_versions) return std::nullopt;
+    const auto ghost = std::find_if(plan.ghosts.begin(), plan.ghosts.end(),
+                                    [&name](const Deployment& g) { return g.name == name; });
+    if (ghost == plan.ghosts.end() || ghost->versions > 0 || ghost->delete_markers == 0) {
+        return std::nullopt;
+    }
+    Deployment markers;
+    markers.name = ghost->name;
+    markers.prefix = ghost->prefix;
+    markers.listed = false;
+    // Anything written from now on is held back, never sent.
+    list_versions(bucket, markers, {store, now});
+    if (markers.versions > 0 || markers.versions_held_back > 0 || markers.delete_markers == 0) {
+        release_keys(markers, store);
+        return std::nullopt;
+    }
+    return markers;
+}
+
 }  // namespace
 
 void plan_lifecycle(Bucket& bucket, Plan& plan, const std::vector<LifecycleRule>& rules,
@@ -132,6 +157,9 @@ void plan_lifecycle(Bucket& bucket, Plan& plan, const std::vector<LifecycleRule>
     for (const auto& [name, rule] : owned) {
         if (others.count(name) == 0 && !holds_anything(bucket, rule->prefix, plan.versioned())) {
             change.retire.push_back({*rule, {}, {}});
+        } else if (auto markers = markers_alone(bucket, plan, name, now, store)) {
+            change.retire.push_back({*rule, {}, {}});
+            plan.leftover_markers.push_back(std::move(*markers));
         } else {
             change.pending.push_back({*rule, name, {}});
         }

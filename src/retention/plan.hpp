@@ -95,6 +95,10 @@ struct Plan {
     std::shared_ptr<const KeyStore> key_store;
     // --expire-with-lifecycle: the rules to add, remove and retire.
     std::optional<LifecycleChange> lifecycle;
+    // --expire-with-lifecycle: folders an owned rule has expired down to delete
+    // markers alone, which some stores (Ceph RGW) never expire. Deleted by
+    // version id (nothing is behind them to come back), their rule retired.
+    std::vector<Deployment> leftover_markers;
 
     [[nodiscard]] bool versioned() const {
         return versioning == Versioning::kEnabled || versioning == Versioning::kSuspended;
@@ -106,7 +110,8 @@ struct Plan {
     }
     // Whether carrying out the plan deletes anything at all.
     [[nodiscard]] bool deletes_anything() const {
-        return summary.remove > 0 || (purge_versions && !ghosts.empty());
+        return summary.remove > 0 || (purge_versions && !ghosts.empty()) ||
+               !leftover_markers.empty();
     }
     // Whether carrying out the plan changes the bucket: deletes, or writes rules.
     [[nodiscard]] bool changes_anything() const {

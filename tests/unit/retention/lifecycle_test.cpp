@@ -309,6 +309,48 @@ TEST_F(LifecycleTest, OnAVersionedBucketNoncurrentVersionsExpireToo) {
     EXPECT_TRUE(p.lifecycle->add[0].rule.noncurrent);
 }
 
+TEST_F(LifecycleTest, DeleteMarkersARuleLeftAloneAreDeletedAndItsRuleRetired) {
+    bucket.versioning_status = Versioning::kEnabled;
+    for (int i = 1; i <= 3; ++i) {
+        bucket.put_version("site/d" + std::to_string(i) + "/f0", "v" + std::to_string(i), 10, true);
+    }
+    // d0 was expired by its rule down to two delete markers (RGW leaves them).
+    bucket.put_version("site/d0/a", "m1", 0, true, true);
+    bucket.put_version("site/d0/b", "m2", 0, true, true);
+    bucket.lifecycle.push_back(bucket.owned_rule("site/d0/", kNow - hours{72}, true));
+    Policy policy;
+    policy.keep = 3;
+    Plan p = build_plan(bucket, "b", "site/", policy, BuildOptions{});
+    plan_lifecycle(bucket, p, bucket.lifecycle_rules(), {true, 0}, kNow);
+    ASSERT_EQ(p.lifecycle->retire.size(), 1u);
+    ASSERT_EQ(p.leftover_markers.size(), 1u);
+    EXPECT_EQ(p.leftover_markers[0].delete_markers, 2u);
+    EXPECT_TRUE(p.changes_anything());
+    apply_lifecycle(bucket, {&p});
+    EXPECT_TRUE(bucket.lifecycle.empty());
+    const ExecutionResult result = execute_plan(p, bucket, ExecutorHooks{});
+    EXPECT_TRUE(result.failed.empty());
+    std::vector<std::string> left;
+    bucket.list({.prefix = "site/d0/", .versions = true}, [&](ListedPage& listed) {
+        for (const auto& o : listed.objects) left.emplace_back(o.key);
+        return true;
+    });
+    EXPECT_TRUE(left.empty());
+}
+
+TEST_F(LifecycleTest, AGhostWithVersionsLeftStaysPending) {
+    bucket.versioning_status = Versioning::kEnabled;
+    bucket.put_version("site/d0/a", "v1", 5, false);
+    bucket.put_version("site/d0/a", "m1", 0, true, true);
+    bucket.lifecycle.push_back(bucket.owned_rule("site/d0/", kNow - hours{72}, true));
+    Policy policy;
+    policy.keep = 3;
+    Plan p = build_plan(bucket, "b", "site/", policy, BuildOptions{});
+    plan_lifecycle(bucket, p, bucket.lifecycle_rules(), {true, 0}, kNow);
+    EXPECT_TRUE(p.leftover_markers.empty());
+    ASSERT_EQ(p.lifecycle->pending.size(), 1u);
+}
+
 TEST(ByRequestsNames, AreTheJsonWords) {
     EXPECT_STREQ(to_string(ByRequests::kSmall), "small");
     EXPECT_STREQ(to_string(ByRequests::kLimit), "limit");
