@@ -165,9 +165,7 @@ void S3Bucket::put_lifecycle_rules(const std::vector<LifecycleRule>& rules) {
 
 LifecycleRule S3Bucket::owned_rule(const std::string& prefix, aws::TimePoint created,
                                    bool noncurrent) const {
-    const s3::OwnedRule owned{prefix, created, noncurrent};
-    LifecycleRule rule = rule_of(s3::render_owned_rule(owned));
-    return rule;
+    return rule_of(s3::render_owned_rule({prefix, created, noncurrent}));
 }
 
 }  // namespace retention

@@ -22,6 +22,13 @@ std::string request_label(const std::string& method, const std::string& bucket,
     return label;
 }
 
+// The headers of an XML body S3 requires a checksum of (DeleteObjects,
+// PutBucketLifecycleConfiguration): Content-MD5 rather than the newer CRC32
+// checksum headers, since every S3-compatible store accepts it.
+std::vector<std::pair<std::string, std::string>> xml_body_headers(const std::string& body) {
+    return {{"content-md5", aws::crypto::md5_base64(body)}, {"content-type", "application/xml"}};
+}
+
 // The ServiceError of a non-2xx answer, from its S3 error document when it has one.
 aws::ServiceError error_of(const net::HttpResponse& response, const std::string& endpoint,
                            const std::string& label) {
@@ -271,13 +278,6 @@ namespace {
 // S3's answer to a lifecycle request on a bucket that has no configuration.
 constexpr std::string_view kNoSuchLifecycleConfiguration = "NoSuchLifecycleConfiguration";
 
-// The body of a lifecycle request: Content-MD5 (S3 refuses
-// PutBucketLifecycleConfiguration without a checksum header, and every
-// S3-compatible store accepts this one).
-std::vector<std::pair<std::string, std::string>> xml_body_headers(const std::string& body) {
-    return {{"content-md5", aws::crypto::md5_base64(body)}, {"content-type", "application/xml"}};
-}
-
 }  // namespace
 
 std::optional<std::string> Client::get_bucket_lifecycle() {
@@ -362,12 +362,7 @@ DeleteResult Client::delete_objects(const std::vector<std::string>& keys, bool r
 DeleteResult Client::delete_objects_by_id(const std::vector<ObjectIdentifier>& objects,
                                           bool resend) {
     const std::string body = render_delete_objects_by_id(objects, true);
-    // Content-MD5 rather than the newer CRC32 checksum headers: every
-    // S3-compatible store accepts it, and S3 requires one of them here.
-    std::vector<std::pair<std::string, std::string>> headers{
-        {"content-md5", aws::crypto::md5_base64(body)},
-        {"content-type", "application/xml"},
-    };
+    std::vector<std::pair<std::string, std::string>> headers = xml_body_headers(body);
     if (bypass_governance_retention) {
         headers.emplace_back("x-amz-bypass-governance-retention", "true");
     }
