@@ -158,6 +158,38 @@ class FailClosedTest(LiveCase):
         self.assertNothingDeleted(b, mark, r)
         self.assertEqual(json.loads(r.stdout)["error"]["code"], "AccessDenied")
 
+    def cloudfront_unreadable(self, cloudfront_url):
+        """A run whose CloudFront endpoint is cloudfront_url: exit 1, nothing deleted."""
+        b = self.new_bucket()
+        self.ten(b)
+        did = self.distribution(("site", f"{b}.s3.amazonaws.com", "/d04"))
+        mark = self.server.request_mark()
+        r = self.run_cli(f"s3://{b}", "--keep", "3", "--yes", "--protect-cloudfront", did,
+                         "--max-attempts", "3", "--output", "json", *self.endpoint_args(),
+                         env_extra={"AWS_ENDPOINT_URL_CLOUDFRONT": cloudfront_url})
+        self.assertEqual(r.returncode, 1, self.explain(r))
+        self.assertNothingDeleted(b, mark, r)
+        doc = json.loads(r.stdout)
+        self.assertIs(doc["incomplete"], True)
+        self.assertIn(f"--protect-cloudfront {did}", doc["error"]["message"])
+        return doc
+
+    def test_cloudfront_throttled_past_the_retries(self):
+        # Every CloudFront request answered 503 SlowDown; S3 goes straight to the server.
+        proxy = harness.FaultProxy(self.server.port, "--fault-rate", "1", "--faults", "slowdown")
+        try:
+            doc = self.cloudfront_unreadable(proxy.endpoint_url)
+            self.assertEqual(proxy.stats()["requests"], 3)  # --max-attempts 3, then closed
+        finally:
+            proxy.stop()
+        # The proxy's 503 carries S3's <Error> document, not CloudFront's <ErrorResponse>:
+        # the code is then the status.
+        self.assertEqual(doc["error"]["code"], "HTTP503")
+
+    def test_cloudfront_unreachable(self):
+        doc = self.cloudfront_unreadable(f"http://127.0.0.1:{harness.free_port()}")
+        self.assertNotIn(doc["error"]["code"], ("", None))
+
     def test_a_dry_run_prints_the_incomplete_plan_and_exits_1(self):
         b = self.new_bucket()
         self.ten(b)
