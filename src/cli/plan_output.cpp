@@ -326,6 +326,15 @@ void print_lifecycle_text(std::ostream& out, const retention::Plan& plan) {
     }
 }
 
+// Bytes a deployment's deletion frees in the plan's mode: a plain delete on a
+// versioned bucket only adds delete markers (nothing freed), a purge frees
+// every version; null when the figure is not known (kept by name, unlisted).
+nlohmann::ordered_json frees(const retention::Plan& plan, const retention::Deployment& dep) {
+    if (!plan.versioned()) return dep.listed ? nlohmann::ordered_json(dep.bytes) : nullptr;
+    if (!plan.purge_versions) return 0;
+    return dep.versions_counted ? nlohmann::ordered_json(dep.version_bytes) : nullptr;
+}
+
 }  // namespace
 
 void print_plan_text(std::ostream& out, const retention::Plan& plan) {
@@ -351,18 +360,24 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
     } else {
         const std::size_t name_width = name_column(
             plan.decisions, 10, [](const auto& d) { return printable(d.deployment.name); });
-        // On a versioned bucket two more columns: what each deployment stores
-        // by version id (delete markers included), whatever the mode.
+        // On a versioned bucket four more columns: what each deployment stores by
+        // version id (entries with delete markers included, as the JSON's versions;
+        // of them delete markers; the versions' bytes) whatever the mode, and
+        // what deleting it frees in this mode (nothing for a plain delete, which only
+        // adds markers).
         const bool versioned = plan.versioned();
+        struct Stored {
+            std::string versions, markers, bytes, frees;
+        };
         auto row = [&](const std::string& name, const std::string& when, const std::string& objects,
-                       const std::string& size, const std::string& versions,
-                       const std::string& stored, const std::string& action,
+                       const std::string& size, const Stored& stored, const std::string& action,
                        const std::string& reason) {
-            char rest[160];
-            char stored_columns[48] = "";
+            char rest[200];
+            char stored_columns[80] = "";
             if (versioned) {
-                std::snprintf(stored_columns, sizeof stored_columns, "  %9s  %10s",
-                              versions.c_str(), stored.c_str());
+                std::snprintf(stored_columns, sizeof stored_columns, "  %9s  %8s  %10s  %10s",
+                              stored.versions.c_str(), stored.markers.c_str(), stored.bytes.c_str(),
+                              stored.frees.c_str());
             }
             std::snprintf(rest, sizeof rest, "  %-20s  %9s  %10s%s  %-6s  %s\n", when.c_str(),
                           objects.c_str(), size.c_str(), stored_columns, action.c_str(),
@@ -371,19 +386,22 @@ void print_plan_text(std::ostream& out, const retention::Plan& plan) {
         };
         const bool by_oldest = plan.policy.sort_by == retention::SortBy::kOldest;
         row("DEPLOYMENT", by_oldest ? "OLDEST OBJECT" : "LAST WRITTEN", "OBJECTS", "SIZE",
-            "VERSIONS", "STORED", "ACTION", "REASON");
+            {"VERSIONS", "MARKERS", "STORED", "FREES"}, "ACTION", "REASON");
         for (const auto& d : plan.decisions) {
             const auto& dep = d.deployment;
             std::string action = upper(retention::to_string(d.action));
             // Not listed: kept by name alone, its contents never needed.
             const std::string unknown = "-";
+            const auto freed = frees(plan, dep);
             row(printable(dep.name),
                 dep.listed ? aws::format_timestamp(by_oldest ? dep.oldest : dep.newest) : unknown,
                 dep.listed ? thousands(dep.objects) : unknown,
                 dep.listed ? human_bytes(dep.bytes) : unknown,
-                dep.versions_counted ? thousands(dep.versions + dep.delete_markers) : unknown,
-                dep.versions_counted ? human_bytes(dep.version_bytes) : unknown, action,
-                reason_text(plan, d));
+                {dep.versions_counted ? thousands(dep.versions + dep.delete_markers) : unknown,
+                 dep.versions_counted ? thousands(dep.delete_markers) : unknown,
+                 dep.versions_counted ? human_bytes(dep.version_bytes) : unknown,
+                 freed.is_null() ? unknown : human_bytes(freed.get<std::uint64_t>())},
+                action, reason_text(plan, d));
         }
     }
     if (!plan.ghosts.empty()) {
@@ -440,15 +458,6 @@ void print_run_summary(std::ostream& out, const std::vector<RunSummaryLine>& lin
 }
 
 namespace {
-
-// Bytes a deployment's deletion frees in the plan's mode: a plain delete on a
-// versioned bucket only adds delete markers (nothing freed), a purge frees
-// every version; null when the figure is not known (kept by name, unlisted).
-nlohmann::ordered_json frees(const retention::Plan& plan, const retention::Deployment& dep) {
-    if (!plan.versioned()) return dep.listed ? nlohmann::ordered_json(dep.bytes) : nullptr;
-    if (!plan.purge_versions) return 0;
-    return dep.versions_counted ? nlohmann::ordered_json(dep.version_bytes) : nullptr;
-}
 
 nlohmann::ordered_json lifecycle_to_json(const retention::Plan& plan) {
     using json = nlohmann::ordered_json;

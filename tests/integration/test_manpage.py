@@ -48,6 +48,15 @@ class HelpTest(unittest.TestCase):
                      "143 stopped by SIGTERM"):
             self.assertIn(text, re.sub(r"\s+", " ", codes))
 
+    def test_help_names_every_value(self):
+        # Issue 14: what a flag takes is named (--keep N), never CLI11's TEXT.
+        for flag in ("--keep N", "--older-than AGE", "--before TIME", "--protect GLOB",
+                     "--log-file PATH", "--endpoint-url URL", "--timeout SECONDS",
+                     "--config FILE", "--protect-cloudfront ID", "--protect-referenced-by KEY",
+                     "--concurrency N", "--max-attempts N"):
+            self.assertIn(flag, self.help)
+        self.assertNotRegex(self.help, r"\bTEXT\b")
+
     def test_help_lists_the_flags_of_this_issue(self):
         for flag in ("--log-file", "--no-progress", "--quiet"):
             self.assertIn(flag, self.help)

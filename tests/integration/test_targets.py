@@ -5,10 +5,14 @@ The bucket is checked with boto3 after every run.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import sys
 import textwrap
 import time
 import unittest
+
+import boto3
 
 import harness
 from harness import Dep, days_ago, objects_of
@@ -257,6 +261,106 @@ class PolicyFileTest(harness.S3TestCase):
         for line in debug:
             self.assertRegex(line, rf"^s3-cleanup: debug: (\[)?s3://({site}|{web})/", line)
 
+    # 4, the other kinds of failure: AccessDenied, a live source that cannot be read
+    def test_denied_and_unreadable_targets_fail_alone(self):
+        site = self.new_bucket()
+        self.seed(site, objects_of(*[Dep(f"d{i}", days_ago(10 - i), n=1) for i in range(1, 5)]))
+        denied = self.new_bucket()
+        pointer = self.new_bucket()
+        for b in (denied, pointer):
+            self.seed(b, objects_of(*[Dep(f"d{i}", days_ago(10 - i), n=1) for i in range(1, 5)]))
+        # A user who may touch every bucket but `denied`, named by the target's profile.
+        iam = boto3.client("iam", endpoint_url=self.server.endpoint_url,
+                                   region_name="us-east-1",
+                                   aws_access_key_id=self.server.access_key_id,
+                                   aws_secret_access_key=self.server.secret_access_key)
+        user = f"nodenied-{time.monotonic_ns() % 10**9}"
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName="s3", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:*",
+                 "Resource": [f"arn:aws:s3:::{denied}", f"arn:aws:s3:::{denied}/*"]}]}))
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        creds = self.home / f"credentials-{user}"
+        creds.write_text(f"[limited]\naws_access_key_id = {key['AccessKeyId']}\n"
+                         f"aws_secret_access_key = {key['SecretAccessKey']}\n")
+        path = self.policy(f"""\
+            version: 1
+            defaults: {{keep: 1, profile: limited}}
+            targets:
+              - url: s3://{site}/
+              - url: s3://{denied}/
+              - url: s3://{pointer}/
+                protect_referenced_by: [current.txt]
+            """)
+        before = {b: self.list_objects(b) for b in (denied, pointer)}
+        r = self.run_cli("--config", path, "--yes", "--output", "json",
+                         env_extra={**self.env(), "AWS_SHARED_CREDENTIALS_FILE": str(creds),
+                                    "AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None})
+        for b in (denied, pointer):
+            self.assertEqual(self.list_objects(b), before[b], f"{b} must be untouched")
+        self.assertEqual(r.returncode, 1, self.explain(r))
+        doc = json.loads(r.stdout)
+        by_url = {t["url"]: t for t in doc["targets"]}
+        self.assertEqual(by_url[f"s3://{denied}/"]["error"]["code"], "AccessDenied")
+        self.assertEqual(by_url[f"s3://{pointer}/"]["error"]["code"], "NoSuchKey")
+        self.assertIn("current.txt", by_url[f"s3://{pointer}/"]["error"]["message"])
+        self.assertEqual(doc["summary"]["failed"], 2)
+        self.assertEqual(sorted({k.split("/")[0] for k in self.list_keys(site)}), ["d4"])
+
+    # SIGINT stops the whole run, whichever target it is deleting
+    def test_sigint_stops_every_target(self):
+        buckets = [self.new_bucket() for _ in range(2)]
+        for b in buckets:
+            self.seed(b, objects_of(*[Dep(f"old{i}", days_ago(10 - i), n=400, size=1)
+                                      for i in range(4)], Dep("live", days_ago(1), n=2)))
+        before = {b: self.list_objects(b) for b in buckets}
+        path = self.policy(f"""\
+            version: 1
+            defaults: {{keep: 1}}
+            targets:
+              - url: s3://{buckets[0]}/
+              - url: s3://{buckets[1]}/
+            """)
+        proxy = harness.FaultProxy(self.server.port, "--delay-delete-ms", "700")
+        try:
+            proc = subprocess.Popen(
+                [str(self.bin), "--config", path, "--yes", "--output", "json",
+                 "--concurrency", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=self.cli_env({"AWS_ENDPOINT_URL": proxy.endpoint_url}), text=True,
+                cwd=str(self.home))
+            self.addCleanup(lambda: proc.poll() is None and proc.kill())
+            self.wait_for("the first DeleteObjects", lambda: proxy.stats().get(
+                "delete_requests", 0) > 0 if self.stats_ready(proxy) else False, proc)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            proxy.stop()
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("SIGINT", err)
+        doc = json.loads(out)
+        results = [t["result"] for t in doc["targets"] if "result" in t]
+        deleted = sum(res["objects_deleted"] for res in results)
+        gone = 0
+        for b in buckets:
+            after = self.list_objects(b)
+            lost = set(before[b]) - set(after)
+            self.assertTrue(all(k.startswith("old") for k in lost), "only doomed keys may go")
+            self.assertTrue(all(after[k] == v for k, v in before[b].items()
+                                if k.startswith("live/")))
+            gone += len(lost)
+        self.assertEqual(gone, deleted)
+        self.assertLess(deleted, 2 * 3 * 400, "the run went on after SIGINT")
+
+    @staticmethod
+    def stats_ready(proxy):
+        try:
+            proxy.stats()
+            return True
+        except (OSError, ValueError):
+            return False
+
     # 5
     def assertRefused(self, text_or_args, *must_contain):
         b = apps_bucket(self, apps=("blog",), per_app=2)
@@ -341,7 +445,9 @@ class PolicyFileTest(harness.S3TestCase):
         with self.unchanged(b):
             r = self.run_cli("--config", path, "--yes", env_extra=self.env())
         self.assertEqual(r.returncode, 2, self.explain(r))
-        self.assertOneErrorLine(r, "overlap", f"s3://{b}/apps/shop/")
+        # Both targets are named, each with its line in the file.
+        self.assertOneErrorLine(r, "overlap", f"s3://{b}/apps/shop/", f"s3://{b}/apps/*/ (",
+                                f"s3://{b}/apps/sho*/ (")
 
 
 if __name__ == "__main__":

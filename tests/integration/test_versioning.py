@@ -244,7 +244,16 @@ class DeleteMarkersTest(VersioningTestCase):
 
         r = self.run_cli(f"s3://{b}", "--keep", "2", "--dry-run", *self.endpoint_args())
         self.assertEqual(r.returncode, 0, self.explain(r))
-        self.assertRegex(r.stdout, r"VERSIONS\s+STORED\s+ACTION")
+        self.assertRegex(r.stdout, r"VERSIONS\s+MARKERS\s+STORED\s+FREES\s+ACTION")
+        rows = {l.split()[0]: l.split() for l in r.stdout.splitlines()
+                if l.split() and l.split()[0] in {d["name"] for d in plan["deployments"]}}
+        for d in plan["deployments"]:
+            # NAME WHEN OBJECTS SIZE(2) VERSIONS MARKERS STORED(2) FREES(2) ACTION REASON
+            cells = rows[d["name"]]
+            self.assertEqual(cells[2], str(d["objects"]), cells)
+            self.assertEqual(cells[5:7], [str(d["versions"]), str(d["delete_markers"])], cells)
+            self.assertEqual(" ".join(cells[7:9]), f"{d['version_bytes']} B", cells)
+            self.assertEqual(" ".join(cells[9:11]), "0 B", cells)
 
     def test_text_plan_shows_the_versioning_status(self):
         b = self.versioned_bucket()
