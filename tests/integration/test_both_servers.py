@@ -10,6 +10,9 @@ requests in the server's own log against the request budget:
 (for deployments whose keys lie directly in their folder; a deployment fanned out over
 its sub-folders is checked for its figures and its outcome instead). Keys beyond the
 memory budget (S3_CLEANUP_KEY_BUDGET) keep this budget: they are spilled, not re-listed.
+
+This module runs the cases on moto; test_both_servers_rgw runs the same cases on RGW (label
+`slow`: plain scripts/test leaves it to scripts/test --full).
 """
 from __future__ import annotations
 
@@ -373,10 +376,6 @@ class Cases:
 
 class OnMoto(Cases, rgw_harness.S3ServerTestCase):
     s3_server = "moto"
-
-
-class OnRGW(Cases, rgw_harness.S3ServerTestCase):
-    s3_server = "rgw"
 
 
 if __name__ == "__main__":
