@@ -386,6 +386,51 @@ class MotoLifecycleTest(LifecycleCase):
         self.assertLifecyclePlan(doc, add=["r1", "r2"])
         self.assertEqual(sorted(self.owned_rules(b)), [root + "r1/", root + "r2/"])
 
+    def test_two_roots_of_one_bucket_share_one_write(self):
+        # A wildcard gives two roots in one bucket: their rules are merged into one
+        # configuration, written once, and the text says so once.
+        b = self.new_bucket()
+        deps = [Dep(f"d{i}", days_ago(10 - i), root=f"apps/{app}/")
+                for app in ("blog", "shop") for i in range(1, 4)]
+        self.seed(b, objects_of(*deps))
+        mark = self.server.request_mark()
+        r = self.run_cli(f"s3://{b}/apps/*/", "--keep", "1", "--expire-with-lifecycle", "--yes",
+                         *self.endpoint_args(), env_extra=self.cli_env_extra())
+        self.assertEqual(r.returncode, 0, self.explain(r))
+        self.assertEqual(self.lifecycle_requests(b, mark).count("PUT lifecycle"), 1)
+        self.assertIn(f"Lifecycle: s3://{b} configuration written and read back as written: "
+                      "4 rules", r.stdout)
+        self.assertEqual(sorted(self.owned_rules(b)),
+                         [f"apps/{app}/d{i}/" for app in ("blog", "shop") for i in (1, 2)])
+
+    def test_a_denied_write_fails_and_deletes_nothing(self):
+        # A role that may read the configuration but not write it: the run fails with
+        # S3's code, before any DeleteObjects (the deployment too small for a rule stays).
+        b = self.new_bucket()
+        self.seed(b, objects_of(Dep("big", days_ago(3), n=4), Dep("small", days_ago(2), n=1),
+                                Dep("new", days_ago(1), n=1)))
+        iam = boto3.client("iam", endpoint_url=self.moto.endpoint_url, region_name="us-east-1",
+                           aws_access_key_id=self.moto.access_key_id,
+                           aws_secret_access_key=self.moto.secret_access_key)
+        user = f"noputlc-{uuid.uuid4().hex[:8]}"
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName="s3", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:PutLifecycleConfiguration", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        before = self.list_objects(b)
+        mark = self.server.request_mark()
+        doc, r = self.run_json(f"s3://{b}", "--keep", "1", "--expire-with-lifecycle-over", "2",
+                               "--yes", expect_rc=1,
+                               env_extra={"AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+                                          "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]})
+        self.assertEqual(doc["error"]["code"], "AccessDenied", self.explain(r))
+        self.assertIn("lifecycle configuration not written", doc["error"]["message"])
+        self.assertNotIn("POST delete", self.lifecycle_requests(b, mark))
+        self.assertEqual(self.list_objects(b), before)
+        self.assertEqual(self.owned_rules(b), {})
+
     def test_retire_an_owned_rule_whose_prefix_is_empty(self):
         b = self.new_bucket()
         self.seed(b, objects_of(Dep("a", days_ago(3)), Dep("b", days_ago(2)), Dep("c", days_ago(1))))

@@ -541,6 +541,14 @@ TEST(OptionsCommandLine, ExactMessages) {
          "--expected-bucket-owner must be a 12-digit AWS account ID, got '1111222233334'"},
         {{"s3://my-bucket", "-k", "3", "--ca-bundle", "--dry-run"},
          "--ca-bundle needs a value, got the flag '--dry-run'"},
+        {{"s3://my-bucket", "-k", "3", "--protect-cloudfront", "e2qwruhapomqzl"},
+         "--protect-cloudfront 'e2qwruhapomqzl' is not a distribution id (capital letters and "
+         "digits, like E2QWRUHAPOMQZL)"},
+        {{"s3://my-bucket", "-k", "3", "--protect-referenced-by", ""},
+         "--protect-referenced-by needs a non-empty key"},
+        {{"s3://my-bucket", "-k", "3", "--protect-referenced-by", "s3://my-bucket/index.html"},
+         "--protect-referenced-by 's3://my-bucket/index.html' is a URL: give the key of an object "
+         "in the bucket being cleaned, such as index.html"},
     };
     for (const auto& c : cases) {
         std::string joined;

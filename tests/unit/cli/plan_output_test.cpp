@@ -613,3 +613,93 @@ TEST(PlanOutputText, SingularCounts) {
 }
 
 }  // namespace
+
+// --expire-with-lifecycle's section under the table, every kind of line in it,
+// and the line that names a CloudFront origin as the source of a live deployment.
+TEST(PlanOutputText, LifecycleSectionAndCloudFrontLiveLine) {
+    Plan plan = sample_plan();
+    plan.decisions[2].action = Action::kExpiring;  // build-1: its rule is 3 days old
+    retention::LifecycleChange change;
+    change.planned_at = at("2026-11-23T12:00:00Z");
+    plan.decisions[2].rule.created = at("2026-11-20T11:00:00Z");
+    retention::LifecycleRule owned;
+    owned.id = "s3-cleanup:20261101T000000Z:0123456789ab";
+    owned.owned = true;
+    owned.prefix = "sites/build-2/";
+    change.remove.push_back({owned, "build-2", "newest"});
+    owned.prefix = "sites/gone/";
+    change.retire.push_back({owned, "", ""});
+    change.pending.push_back({owned, "build-1", ""});
+    change.by_requests = {{"tiny", retention::ByRequests::kSmall},
+                          {"late", retention::ByRequests::kLimit},
+                          {"odd", retention::ByRequests::kNotCarriable},
+                          {"busy", retention::ByRequests::kWrittenDuring}};
+    change.rules_before = 3;
+    change.rules_after = 2;
+    change.limit = 1000;
+    plan.lifecycle = change;
+    Deployment markers;
+    markers.name = "old";
+    markers.delete_markers = 2;
+    plan.leftover_markers.push_back(markers);
+    retention::LiveSource cloudfront;
+    cloudfront.distribution = "E2QWRUHAPOMQZL";
+    cloudfront.origin_id = "site";
+    cloudfront.origin_path = "/sites/build-2";
+    cloudfront.deployments = {"build-2"};
+    plan.live.push_back(cloudfront);
+
+    std::ostringstream out;
+    cli::print_plan_text(out, plan);
+    const std::string text = out.str();
+    EXPECT_NE(text.find("rule 3d old: expires within ~48 h of it"), std::string::npos) << text;
+    EXPECT_NE(text.find("Live: build-2 (CloudFront E2QWRUHAPOMQZL, origin site, origin path "
+                        "/sites/build-2)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("Lifecycle: 0 rules to add, 1 to remove (deployments kept now), 1 to "
+                        "retire (nothing left under them), 1 pending; the configuration: 3 → 2 "
+                        "rules (limit 1,000)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("  remove s3-cleanup:20261101T000000Z:0123456789ab (sites/build-2/): "
+                        "build-2 is kept now (newest)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("  old: its rule left 2 delete markers alone, deleted by version id"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("  retire s3-cleanup:20261101T000000Z:0123456789ab (sites/gone/): nothing "
+                        "is left under it"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("  S3 runs lifecycle rules asynchronously"), std::string::npos) << text;
+    for (const char* line : {"  tiny: deleted with requests (it is small)",
+                             "  late: deleted with requests (the configuration is full)",
+                             "  odd: deleted with requests (its prefix cannot travel in XML)",
+                             "  busy: deleted with requests (objects were written under it "
+                             "during the run)"}) {
+        EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+    }
+}
+
+// How long ago a pending rule was written, in the largest whole unit.
+TEST(PlanOutputText, RuleAgesInTheirLargestUnit) {
+    for (const auto& [created, age] :
+         std::vector<std::pair<const char*, const char*>>{{"2026-11-23T11:59:20Z", "40s"},
+                                                          {"2026-11-23T11:48:00Z", "12m"},
+                                                          {"2026-11-23T07:00:00Z", "5h"},
+                                                          {"2026-11-13T12:00:00Z", "10d"}}) {
+        Plan plan = sample_plan();
+        plan.decisions[2].action = Action::kExpiring;
+        plan.decisions[2].rule.created = at(created);
+        retention::LifecycleChange change;
+        change.planned_at = at("2026-11-23T12:00:00Z");
+        plan.lifecycle = change;
+        std::ostringstream out;
+        cli::print_plan_text(out, plan);
+        EXPECT_NE(out.str().find(std::string("rule ") + age + " old"), std::string::npos)
+            << created << "\n"
+            << out.str();
+    }
+}
