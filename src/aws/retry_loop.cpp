@@ -62,14 +62,11 @@ void run_with_retries(const RetryControl& control, const std::function<void(int)
             }
             const auto corrected = control.clock_skew->correct(error, control.wall_clock());
             if (corrected) control.notice(correction_notice(target, error, *corrected));
-            const bool again = corrected ? n < control.policy.max_attempts
-                                         : control.policy.should_retry(error.kind, n);
-            if (!again) throw;
+            const RetryDecision next = control.policy.decide(error.kind, n, corrected.has_value(),
+                                                             control.random01, error.retry_after);
+            if (!next.again) throw;
             target.on_retry();
-            // The time was the problem, not the server's load: no backoff.
-            if (!corrected) {
-                wait(control, control.policy.backoff(n + 1, control.random01(), error.retry_after));
-            }
+            wait(control, next.wait);
         }
     }
 }

@@ -22,6 +22,14 @@ std::chrono::milliseconds RetryPolicy::backoff(
     return delay;
 }
 
+RetryDecision RetryPolicy::decide(ErrorKind kind, int attempt, bool clock_corrected,
+                                  const std::function<double()>& random01,
+                                  std::optional<std::chrono::milliseconds> retry_after) const {
+    if (clock_corrected) return {attempt < max_attempts, std::chrono::milliseconds{0}};
+    if (!should_retry(kind, attempt)) return {};
+    return {true, backoff(attempt + 1, random01(), retry_after)};
+}
+
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value) {
     long long seconds = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);

@@ -3,12 +3,19 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "aws/error.hpp"
 
 namespace aws {
+
+// What to do after a failed attempt: try again or not, and how long to wait first.
+struct RetryDecision {
+    bool again = false;
+    std::chrono::milliseconds wait{0};
+};
 
 struct RetryPolicy {
     // --max-attempts / AWS_MAX_ATTEMPTS; counts the first try.
@@ -27,6 +34,14 @@ struct RetryPolicy {
     [[nodiscard]] std::chrono::milliseconds backoff(
         int attempt, double random01,
         std::optional<std::chrono::milliseconds> retry_after = std::nullopt) const;
+    // The whole decision after attempt `attempt` failed with `kind`. clock_corrected:
+    // the answer refused the request's time and the signing clock is now corrected
+    // (clock_skew.hpp); then any kind is worth another try while attempts remain, at
+    // once, since the time was the problem, not the server's load. random01 is asked
+    // for only when there is a backoff to draw.
+    [[nodiscard]] RetryDecision decide(ErrorKind kind, int attempt, bool clock_corrected,
+                                       const std::function<double()>& random01,
+                                       std::optional<std::chrono::milliseconds> retry_after) const;
 };
 
 // Retry-After in delta-seconds ("3"); nullopt for anything else.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "aws/throttle.hpp"
 
 namespace aws {
@@ -39,6 +41,46 @@ TEST(RetryPolicy, RetryAfterIsAFloorButNotUnbounded) {
     EXPECT_EQ(policy.backoff(1, 0.1, milliseconds(3000)), milliseconds(3000));
     EXPECT_EQ(policy.backoff(20, 0.9, milliseconds(10)), milliseconds(18'000));
     EXPECT_EQ(policy.backoff(1, 0.0, milliseconds(3'600'000)), milliseconds(60'000));
+}
+
+TEST(RetryPolicy, DecideRetriesWithBackoffOrStops) {
+    RetryPolicy policy;
+    policy.max_attempts = 3;
+    int draws = 0;
+    const std::function<double()> half = [&draws] {
+        ++draws;
+        return 0.5;
+    };
+    // attempt 1 failed: attempt 2 comes after half of base * 2.
+    const auto next = policy.decide(ErrorKind::kServer, 1, false, half, std::nullopt);
+    EXPECT_TRUE(next.again);
+    EXPECT_EQ(next.wait, std::chrono::milliseconds(100));
+    EXPECT_EQ(draws, 1);
+    // A Retry-After is the floor of the wait.
+    EXPECT_EQ(policy.decide(ErrorKind::kThrottled, 1, false, half, std::chrono::seconds(3)).wait,
+              std::chrono::milliseconds(3000));
+    // Not retryable, or out of attempts: no try, and no jitter drawn for nothing.
+    draws = 0;
+    EXPECT_FALSE(policy.decide(ErrorKind::kAccessDenied, 1, false, half, std::nullopt).again);
+    EXPECT_FALSE(policy.decide(ErrorKind::kServer, 3, false, half, std::nullopt).again);
+    EXPECT_EQ(draws, 0);
+}
+
+TEST(RetryPolicy, DecideAfterAClockCorrectionTriesAgainAtOnceWhileAttemptsRemain) {
+    RetryPolicy policy;
+    policy.max_attempts = 2;
+    int draws = 0;
+    const std::function<double()> count = [&draws] {
+        ++draws;
+        return 0.9;
+    };
+    // Any kind: the refusal was of the request's time, which is now corrected.
+    const auto next = policy.decide(ErrorKind::kAccessDenied, 1, true, count, std::nullopt);
+    EXPECT_TRUE(next.again);
+    EXPECT_EQ(next.wait, std::chrono::milliseconds(0));
+    EXPECT_EQ(draws, 0);
+    // The retry still counts: --max-attempts 2 allows one correction, no more.
+    EXPECT_FALSE(policy.decide(ErrorKind::kAccessDenied, 2, true, count, std::nullopt).again);
 }
 
 TEST(RetryPolicy, ParsesRetryAfterSeconds) {
