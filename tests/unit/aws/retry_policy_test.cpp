@@ -43,14 +43,19 @@ TEST(RetryPolicy, RetryAfterIsAFloorButNotUnbounded) {
     EXPECT_EQ(policy.backoff(1, 0.0, milliseconds(3'600'000)), milliseconds(60'000));
 }
 
+// A jitter source that always gives `value` and counts how often it was asked.
+std::function<double()> counted_random(double value, int& draws) {
+    return [value, &draws] {
+        ++draws;
+        return value;
+    };
+}
+
 TEST(RetryPolicy, DecideRetriesWithBackoffOrStops) {
     RetryPolicy policy;
     policy.max_attempts = 3;
     int draws = 0;
-    const std::function<double()> half = [&draws] {
-        ++draws;
-        return 0.5;
-    };
+    const auto half = counted_random(0.5, draws);
     // attempt 1 failed: attempt 2 comes after half of base * 2.
     const auto next = policy.decide(ErrorKind::kServer, 1, false, half, std::nullopt);
     EXPECT_TRUE(next.again);
@@ -70,10 +75,7 @@ TEST(RetryPolicy, DecideAfterAClockCorrectionTriesAgainAtOnceWhileAttemptsRemain
     RetryPolicy policy;
     policy.max_attempts = 2;
     int draws = 0;
-    const std::function<double()> count = [&draws] {
-        ++draws;
-        return 0.9;
-    };
+    const auto count = counted_random(0.9, draws);
     // Any kind: the refusal was of the request's time, which is now corrected.
     const auto next = policy.decide(ErrorKind::kAccessDenied, 1, true, count, std::nullopt);
     EXPECT_TRUE(next.again);
