@@ -296,6 +296,22 @@ class S3Server:
         """A new IAM user with allow-* and an access key: {AccessKeyId, SecretAccessKey, UserName}."""
         return self.test_api("POST", "/_s3test/credentials", {"op": "create-user"})
 
+    def create_user_with_policy(self, statements: list[dict], name: str = "user") -> dict:
+        """A new IAM user (NAME-<random>) whose inline policy is these statements, and an
+        access key of it: {AccessKeyId, SecretAccessKey, UserName, ...}. moto enforces the
+        policy on S3 and CloudFront requests signed with the key."""
+        import uuid
+
+        import boto3
+        iam = boto3.client("iam", endpoint_url=self.endpoint_url, region_name="us-east-1",
+                           aws_access_key_id=self.access_key_id,
+                           aws_secret_access_key=self.secret_access_key)
+        user = f"{name}-{uuid.uuid4().hex[:8]}"
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName="policy", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+        return iam.create_access_key(UserName=user)["AccessKey"]
+
     def revoke(self, access_key_id: str) -> bool:
         """Delete that access key / STS session: requests signed with it get InvalidAccessKeyId."""
         return self.test_api("POST", "/_s3test/credentials",

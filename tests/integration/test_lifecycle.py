@@ -409,16 +409,10 @@ class MotoLifecycleTest(LifecycleCase):
         b = self.new_bucket()
         self.seed(b, objects_of(Dep("big", days_ago(3), n=4), Dep("small", days_ago(2), n=1),
                                 Dep("new", days_ago(1), n=1)))
-        iam = boto3.client("iam", endpoint_url=self.moto.endpoint_url, region_name="us-east-1",
-                           aws_access_key_id=self.moto.access_key_id,
-                           aws_secret_access_key=self.moto.secret_access_key)
-        user = f"noputlc-{uuid.uuid4().hex[:8]}"
-        iam.create_user(UserName=user)
-        iam.put_user_policy(UserName=user, PolicyName="s3", PolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-                {"Effect": "Deny", "Action": "s3:PutLifecycleConfiguration", "Resource": "*"}]}))
-        key = iam.create_access_key(UserName=user)["AccessKey"]
+        key = self.moto.create_user_with_policy([
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:PutLifecycleConfiguration", "Resource": "*"}],
+            name="noputlc")
         before = self.list_objects(b)
         mark = self.server.request_mark()
         doc, r = self.run_json(f"s3://{b}", "--keep", "1", "--expire-with-lifecycle-over", "2",

@@ -141,13 +141,8 @@ class FailClosedTest(LiveCase):
         b = self.new_bucket()
         self.ten(b)
         did = self.distribution(("site", f"{b}.s3.amazonaws.com", "/d04"))
-        iam = self.server_client("iam")
-        user = f"s3only-{uuid.uuid4().hex[:8]}"
-        iam.create_user(UserName=user)
-        iam.put_user_policy(UserName=user, PolicyName="s3", PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
-        key = iam.create_access_key(UserName=user)["AccessKey"]
+        key = self.server.create_user_with_policy(
+            [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}], name="s3only")
         mark = self.server.request_mark()
         r = self.run_cli(f"s3://{b}", "--keep", "3", "--yes", "--protect-cloudfront", did,
                          "--output", "json", *self.endpoint_args(),

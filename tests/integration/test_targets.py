@@ -12,8 +12,6 @@ import textwrap
 import time
 import unittest
 
-import boto3
-
 import harness
 from harness import Dep, days_ago, objects_of
 
@@ -270,19 +268,12 @@ class PolicyFileTest(harness.S3TestCase):
         for b in (denied, pointer):
             self.seed(b, objects_of(*[Dep(f"d{i}", days_ago(10 - i), n=1) for i in range(1, 5)]))
         # A user who may touch every bucket but `denied`, named by the target's profile.
-        iam = boto3.client("iam", endpoint_url=self.server.endpoint_url,
-                                   region_name="us-east-1",
-                                   aws_access_key_id=self.server.access_key_id,
-                                   aws_secret_access_key=self.server.secret_access_key)
-        user = f"nodenied-{time.monotonic_ns() % 10**9}"
-        iam.create_user(UserName=user)
-        iam.put_user_policy(UserName=user, PolicyName="s3", PolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-                {"Effect": "Deny", "Action": "s3:*",
-                 "Resource": [f"arn:aws:s3:::{denied}", f"arn:aws:s3:::{denied}/*"]}]}))
-        key = iam.create_access_key(UserName=user)["AccessKey"]
-        creds = self.home / f"credentials-{user}"
+        key = self.server.create_user_with_policy([
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:*",
+             "Resource": [f"arn:aws:s3:::{denied}", f"arn:aws:s3:::{denied}/*"]}],
+            name="nodenied")
+        creds = self.home / f"credentials-{key['UserName']}"
         creds.write_text(f"[limited]\naws_access_key_id = {key['AccessKeyId']}\n"
                          f"aws_secret_access_key = {key['SecretAccessKey']}\n")
         path = self.policy(f"""\
